@@ -1,0 +1,94 @@
+// The allocator's invariants, checked over the whole state (O(pages)): free blocks aligned,
+// inside their zone and disjoint from each other and from used pages; free_pages equal to the
+// lists; every buddy bit below order 9 equal to the XOR of its pair's freeness, as 2.4.0 keeps
+// it (order-9 bits drift in 2.4.0: rmqueue flips them, __free_pages_ok never does); counts,
+// reserved flags and list links consistent. Returns the violations, empty when all hold.
+
+import { test_bit } from '../include/bitops';
+import { PG_reserved } from '../include/mm';
+import { MAX_ORDER } from '../include/mmzone';
+import type { Kernel } from '../state';
+
+const FREE = 1;
+const USED = 2;
+
+export function checkInvariants(k: Kernel): string[] {
+  const bad: string[] = [];
+  const say = (s: string): void => {
+    if (bad.length < 200) bad.push(s);
+  };
+  const n = k.npages;
+  const mark = new Uint8Array(n);
+  // Allocated blocks (handed out by alloc_pages).
+  for (let p = 0; p < n; p++) {
+    const o = k.alloc_order[p];
+    if (o < 0) continue;
+    if (k.page_count[p] !== 1) say(`allocated block ${p} (order ${o}) has count ${k.page_count[p]}, not 1`);
+    for (let q = p; q < p + (1 << o) && q < n; q++) {
+      if (mark[q]) say(`allocated block ${p} overlaps another at page ${q}`);
+      mark[q] = USED;
+    }
+  }
+  for (const z of k.zones) {
+    if (!z.size) continue;
+    let sum = 0;
+    for (let o = 0; o < MAX_ORDER; o++) {
+      const head = z.free_area[o].head;
+      let steps = 0;
+      for (let p = k.next[head], prev = head; p !== head; prev = p, p = k.next[p]) {
+        if (++steps > n) {
+          say(`${z.name} free_area[${o}]: the list does not return to its head`);
+          break;
+        }
+        if (k.prev[p] !== prev) say(`${z.name} free_area[${o}]: page ${p}'s prev link is ${k.prev[p]}, not ${prev}`);
+        const idx = p - z.offset;
+        if (p < z.offset || p + (1 << o) > z.offset + z.size) say(`${z.name} free_area[${o}]: block ${p} lies outside the zone`);
+        if (idx & ((1 << o) - 1)) say(`${z.name} free_area[${o}]: block ${p} is not aligned to order ${o}`);
+        if (k.free_order[p] !== o) say(`block ${p} is on free_area[${o}] but recorded as order ${k.free_order[p]}`);
+        sum += 1 << o;
+        for (let q = p; q < p + (1 << o) && q < n; q++) {
+          if (mark[q] === FREE) say(`free block ${p} (order ${o}) overlaps another free block at page ${q}`);
+          else if (mark[q] === USED) say(`free block ${p} (order ${o}) overlaps an allocated page ${q}`);
+          mark[q] = FREE;
+          if (k.page_flags[q] & (1 << PG_reserved)) say(`free page ${q} is PG_reserved`);
+          if (q === p ? k.page_count[q] !== 0 : k.page_count[q] !== 0) say(`free page ${q} has count ${k.page_count[q]}`);
+          if (k.page_zone[q] !== z.index) say(`free page ${q} is not in zone ${z.name}`);
+        }
+      }
+    }
+    if (sum !== z.free_pages) say(`${z.name}: free_pages is ${z.free_pages} but its lists hold ${sum}`);
+    checkBits(k, z.index, say);
+  }
+  for (let p = 0; p < n; p++) {
+    if (mark[p] === 0 && !(k.page_flags[p] & (1 << PG_reserved)) && k.page_count[p] === 0 && k.free_order[p] < 0) {
+      // A page neither free, nor allocated, nor reserved: lost to the allocator.
+      if (!insideAllocated(k, p)) say(`page ${p} is neither free, allocated nor reserved`);
+    }
+  }
+  return bad;
+}
+
+function insideAllocated(k: Kernel, p: number): boolean {
+  for (let o = 0; o < MAX_ORDER; o++) {
+    const head = p & ~((1 << o) - 1);
+    const m = k.alloc_order[head];
+    if (m >= 0 && head + (1 << m) > p) return true;
+  }
+  return false;
+}
+
+function checkBits(k: Kernel, zi: number, say: (s: string) => void): void {
+  const z = k.zones[zi];
+  for (let o = 0; o < MAX_ORDER - 1; o++) {
+    const map = z.free_area[o].map;
+    const blocks = Math.ceil(z.size / (1 << o));
+    const isFree = (b: number): boolean => b < blocks && k.free_order[z.offset + (b << o)] === o;
+    const bits = map.length * 8;
+    for (let bit = 0; bit < bits; bit++) {
+      const want = isFree(2 * bit) !== isFree(2 * bit + 1);
+      if (test_bit(bit, map) !== want) {
+        say(`${z.name} free_area[${o}].map bit ${bit} is ${test_bit(bit, map) ? 1 : 0}, but blocks ${z.offset + ((2 * bit) << o)} and ${z.offset + ((2 * bit + 1) << o)} are ${isFree(2 * bit) ? 'free' : 'used'}/${isFree(2 * bit + 1) ? 'free' : 'used'}`);
+      }
+    }
+  }
+}

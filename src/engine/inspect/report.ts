@@ -1,0 +1,85 @@
+// Read-only reports of a kernel's state: the CLI contract's STATE object (design.md), and
+// /proc/buddyinfo as later kernels print it (2.4.0 has no such file: labelled so).
+
+import { MAX_ORDER } from '../include/mmzone';
+import { PAGE_SIZE, __pa } from '../include/page';
+import type { Kernel, Zone } from '../state';
+
+export interface ZoneState {
+  name: string;
+  size: number;
+  offset: number;
+  free_pages: number;
+  pages_min: number;
+  pages_low: number;
+  pages_high: number;
+  free_area: number[];
+  free_lists: number[][];
+}
+
+export interface State {
+  max_pfn: number;
+  max_low_pfn: number;
+  highstart_pfn: number;
+  highend_pfn: number;
+  start_pfn: number;
+  bootmap_size: number;
+  mem_map_pfn: number;
+  zones: ZoneState[];
+}
+
+/** The blocks on a zone's free list of `order`, in list order (head first). */
+export function freeList(k: Kernel, zone: Zone, order: number, limit = Infinity): number[] {
+  const out: number[] = [];
+  if (!zone.size || !zone.free_area.length) return out;
+  const head = zone.free_area[order].head;
+  for (let p = k.next[head]; p !== head && out.length < limit; p = k.next[p]) out.push(p);
+  return out;
+}
+
+export function countFree(k: Kernel, zone: Zone, order: number): number {
+  if (!zone.size || !zone.free_area.length) return 0;
+  const head = zone.free_area[order].head;
+  let n = 0;
+  for (let p = k.next[head]; p !== head; p = k.next[p]) n++;
+  return n;
+}
+
+export function zoneState(k: Kernel, z: Zone): ZoneState {
+  const orders = [...Array(MAX_ORDER).keys()];
+  return {
+    name: z.name,
+    size: z.size,
+    offset: z.offset,
+    free_pages: z.free_pages,
+    pages_min: z.pages_min,
+    pages_low: z.pages_low,
+    pages_high: z.pages_high,
+    free_area: orders.map((o) => countFree(k, z, o)),
+    free_lists: orders.map((o) => freeList(k, z, o, 8)),
+  };
+}
+
+export function state(k: Kernel): State {
+  return {
+    max_pfn: k.setup.max_pfn,
+    max_low_pfn: k.setup.max_low_pfn,
+    highstart_pfn: k.highstart_pfn,
+    highend_pfn: k.highend_pfn,
+    start_pfn: k.setup.start_pfn,
+    bootmap_size: k.setup.bootmap_size,
+    mem_map_pfn: Math.floor(__pa(k.mem_map) / PAGE_SIZE),
+    zones: k.zones.map((z) => zoneState(k, z)),
+  };
+}
+
+/** /proc/buddyinfo in the format Linux 2.6 introduced; 2.4.0 has no such file. */
+export function buddyinfo(k: Kernel): string[] {
+  const lines = ['# /proc/buddyinfo — a later kernels\' file (Linux 2.6+); 2.4.0 has none. Same counts as show_free_areas.'];
+  for (const z of k.zones) {
+    if (!z.size) continue;
+    const counts = [...Array(MAX_ORDER).keys()].map((o) => String(countFree(k, z, o)).padStart(6, ' '));
+    lines.push(`Node 0, zone ${z.name.padStart(8, ' ')} ${counts.join(' ')} `);
+  }
+  return lines;
+}
