@@ -149,6 +149,8 @@ export class Kernel implements Links {
   bootmemCaller = '';
   /** kswapd wake-ups recorded by __alloc_pages (the model has no kswapd to run). */
   kswapd_wakeups = 0;
+  /** page_is_ram's E820 RAM ranges in pfns, worked out on first use. */
+  ramPfnRanges: Float64Array | null = null;
   /** Set when boot has finished mem_init. */
   booted = false;
 

@@ -223,17 +223,25 @@ export function* paging_init(k: Kernel): Kgen<void> {
   yield call(free_area_init, k, zones_size);
 }
 
-/** page_is_ram: is the pfn inside a usable E820 range (start rounded up, end down)? */
+/**
+ * page_is_ram: is the pfn inside a usable E820 range (start rounded up, end down, both as
+ * 32-bit pfns)? The ranges are worked out once per kernel; the answer is 2.4.0's.
+ */
 export function page_is_ram(k: Kernel, pagenr: number): boolean {
-  const map = k.e820;
-  for (let i = 0; i < map.length; i++) {
-    const e = map[i];
-    if (e.type !== E820_RAM) continue;
-    const addr = Math.floor((e.addr + PAGE_SIZE - 1) / PAGE_SIZE) % U32;
-    const end = Math.floor((e.addr + e.size) / PAGE_SIZE) % U32;
-    if (pagenr >= addr && pagenr < end) return true;
+  const r = k.ramPfnRanges ?? (k.ramPfnRanges = ramPfnRanges(k));
+  for (let i = 0; i < r.length; i += 2) {
+    if (pagenr >= r[i] && pagenr < r[i + 1]) return true;
   }
   return false;
+}
+
+function ramPfnRanges(k: Kernel): Float64Array {
+  const out: number[] = [];
+  for (const e of k.e820) {
+    if (e.type !== E820_RAM) continue;
+    out.push(Math.floor((e.addr + PAGE_SIZE - 1) / PAGE_SIZE) % U32, Math.floor((e.addr + e.size) / PAGE_SIZE) % U32);
+  }
+  return Float64Array.from(out);
 }
 
 export function* mem_init(k: Kernel): Kgen<void> {
