@@ -33,8 +33,12 @@ export interface Stop {
   readonly position: number[];
 }
 
-/** A breakpoint test: called at each probe while continuing. */
-export type BreakTest = (probe: Probe, stack: readonly FrameInfo[]) => boolean;
+/**
+ * A breakpoint test, called at each probe while running: the function and the raw probe
+ * (statement text, with `\0occurrence` past the first; see splitProbe). Kept allocation-free:
+ * it runs once per statement. `stepper.stack()` gives the frames when a test needs them.
+ */
+export type BreakTest = (fn: string, probe: ProbeText, stepper: Stepper) => boolean;
 
 interface Frame {
   fn: string;
@@ -122,7 +126,7 @@ export class Stepper {
         if (typeof y === 'string') {
           top.probe = y;
           top.count++;
-          if (breaks && breaks(this.probeOf(top), this.frames())) return this.makeStop('breakpoint');
+          if (breaks && breaks(top.fn, y, this)) return this.makeStop('breakpoint');
           if (want(stack.length)) return this.makeStop(reason);
           continue;
         }
@@ -156,6 +160,11 @@ export class Stepper {
   private currentProbe(): Probe | null {
     const top = this.stack[this.stack.length - 1];
     return top && top.probe !== null ? this.probeOf(top) : null;
+  }
+
+  /** The frames, innermost first. */
+  stack(): FrameInfo[] {
+    return this.frames();
   }
 
   private frames(): FrameInfo[] {
