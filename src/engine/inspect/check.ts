@@ -12,13 +12,18 @@ import type { Kernel } from '../state';
 const FREE = 1;
 const USED = 2;
 
+/** A scratch map per kernel: which pages the check has seen in a free or an allocated block. */
+const marks = new WeakMap<Kernel, Uint8Array>();
+
 export function checkInvariants(k: Kernel): string[] {
   const bad: string[] = [];
   const say = (s: string): void => {
     if (bad.length < 200) bad.push(s);
   };
   const n = k.npages;
-  const mark = new Uint8Array(n);
+  let mark = marks.get(k);
+  if (!mark || mark.length !== n) marks.set(k, (mark = new Uint8Array(n)));
+  else mark.fill(0);
   // Allocated blocks (handed out by alloc_pages).
   for (let p = 0; p < n; p++) {
     const o = k.alloc_order[p];
@@ -79,15 +84,26 @@ function insideAllocated(k: Kernel, p: number): boolean {
 
 function checkBits(k: Kernel, zi: number, say: (s: string) => void): void {
   const z = k.zones[zi];
+  const fo = k.free_order;
+  const base = z.offset;
   for (let o = 0; o < MAX_ORDER - 1; o++) {
     const map = z.free_area[o].map;
     const blocks = Math.ceil(z.size / (1 << o));
-    const isFree = (b: number): boolean => b < blocks && k.free_order[z.offset + (b << o)] === o;
-    const bits = map.length * 8;
-    for (let bit = 0; bit < bits; bit++) {
-      const want = isFree(2 * bit) !== isFree(2 * bit + 1);
-      if (test_bit(bit, map) !== want) {
-        say(`${z.name} free_area[${o}].map bit ${bit} is ${test_bit(bit, map) ? 1 : 0}, but blocks ${z.offset + ((2 * bit) << o)} and ${z.offset + ((2 * bit + 1) << o)} are ${isFree(2 * bit) ? 'free' : 'used'}/${isFree(2 * bit + 1) ? 'free' : 'used'}`);
+    for (let byte = 0; byte < map.length; byte++) {
+      let want = 0;
+      for (let b = 0; b < 8; b++) {
+        const left = 2 * (byte * 8 + b);
+        const l = left < blocks && fo[base + (left << o)] === o;
+        const r = left + 1 < blocks && fo[base + ((left + 1) << o)] === o;
+        if (l !== r) want |= 1 << b;
+      }
+      if (want !== map[byte]) {
+        for (let b = 0; b < 8; b++) {
+          if (((want ^ map[byte]) >> b) & 1) {
+            const nr = byte * 8 + b;
+            say(`${z.name} free_area[${o}].map bit ${nr} is ${test_bit(nr, map) ? 1 : 0}, but it should be the XOR of blocks ${base + ((2 * nr) << o)} and ${base + ((2 * nr + 1) << o)}`);
+          }
+        }
       }
     }
   }
