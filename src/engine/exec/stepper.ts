@@ -36,7 +36,7 @@ export interface Stop {
 /**
  * A breakpoint test, called at each probe while running: the function and the raw probe
  * (statement text, with `\0occurrence` past the first; see splitProbe). Kept allocation-free:
- * it runs once per statement. `stepper.stack()` gives the frames when a test needs them.
+ * it runs once per statement. `stepper.callStack()` gives the frames when a test needs them.
  */
 export type BreakTest = (fn: string, probe: ProbeText, stepper: Stepper) => boolean;
 
@@ -163,7 +163,7 @@ export class Stepper {
   }
 
   /** The frames, innermost first. */
-  stack(): FrameInfo[] {
+  callStack(): FrameInfo[] {
     return this.frames();
   }
 
