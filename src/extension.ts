@@ -1,8 +1,11 @@
 // activate(): wiring only. Each feature registers itself and hands its disposables to the context.
 import * as vscode from 'vscode';
+import { registerBootMachine } from './ui/boot';
+import { registerWalkthrough } from './ui/walkthrough';
 
 export function activate(context: vscode.ExtensionContext): void {
-  void context;
+  registerWalkthrough(context);
+  registerBootMachine(context);
 }
 
 export function deactivate(): void {}
