@@ -6,6 +6,7 @@ import type { Kernel } from '../state';
 import { setup_arch } from '../arch/i386/kernel/setup';
 import { mem_init } from '../arch/i386/mm/init';
 
+// C: asmlinkage void __init start_kernel(void)
 export function* start_kernel(k: Kernel): Kgen<void> {
   yield frame(() => ({}));
   yield $('setup_arch(&command_line);');

@@ -13,6 +13,7 @@ import { PG_reserved } from '../include/mm';
 const FILE = 'mm/bootmem.c';
 
 /** init_bootmem_core: the bitmap at `mapstart`, every page reserved. Returns its size. */
+// C: static unsigned long __init init_bootmem_core (pg_data_t *pgdat, unsigned long mapstart, unsigned long start, unsigned long end)
 export function* init_bootmem_core(k: Kernel, mapstart: number, start: number, end: number): Kgen<number> {
   const bdata = k.bdata;
   let mapsize = 0;
@@ -36,6 +37,7 @@ export function* init_bootmem_core(k: Kernel, mapstart: number, start: number, e
 }
 
 /** init_bootmem: the single-node entry point setup_arch calls. */
+// C: unsigned long __init init_bootmem (unsigned long start, unsigned long pages)
 export function* init_bootmem(k: Kernel, start: number, pages: number): Kgen<number> {
   yield frame(() => ({ start, pages }));
   yield $('max_low_pfn = pages;');
@@ -47,6 +49,7 @@ export function* init_bootmem(k: Kernel, start: number, pages: number): Kgen<num
 }
 
 /** reserve_bootmem_core: partially covered pages count as reserved (the end rounds up). */
+// C: static void __init reserve_bootmem_core(bootmem_data_t *bdata, unsigned long addr, unsigned long size)
 export function* reserve_bootmem_core(k: Kernel, addr: number, size: number): Kgen<void> {
   const bdata = k.bdata;
   let i = 0, sidx = 0, eidx = 0, end = 0;
@@ -74,6 +77,7 @@ export function* reserve_bootmem_core(k: Kernel, addr: number, size: number): Kg
 }
 
 /** free_bootmem_core: partially covered pages stay reserved (start rounds up, end down). */
+// C: static void __init free_bootmem_core(bootmem_data_t *bdata, unsigned long addr, unsigned long size)
 export function* free_bootmem_core(k: Kernel, addr: number, size: number): Kgen<void> {
   const bdata = k.bdata;
   let i = 0, start = 0, sidx = 0, eidx = 0, end = 0;
@@ -102,12 +106,14 @@ export function* free_bootmem_core(k: Kernel, addr: number, size: number): Kgen<
   }
 }
 
+// C: void __init reserve_bootmem (unsigned long addr, unsigned long size)
 export function* reserve_bootmem(k: Kernel, addr: number, size: number): Kgen<void> {
   yield frame(() => ({ addr, size }));
   yield $('reserve_bootmem_core(contig_page_data.bdata, addr, size);');
   yield call(reserve_bootmem_core, k, addr, size);
 }
 
+// C: void __init free_bootmem (unsigned long addr, unsigned long size)
 export function* free_bootmem(k: Kernel, addr: number, size: number): Kgen<void> {
   yield frame(() => ({ addr, size }));
   yield $('return(free_bootmem_core(contig_page_data.bdata, addr, size));');
@@ -123,6 +129,7 @@ export function* free_bootmem(k: Kernel, addr: number, size: number): Kgen<void>
  * the candidate past it: every candidate it skips the kernel would also reject (its window
  * holds that set bit), so the page found is the kernel's, in O(pages) instead of O(pages^2).
  */
+// C: static void * __init __alloc_bootmem_core (bootmem_data_t *bdata, unsigned long size, unsigned long align, unsigned long goal)
 export function* __alloc_bootmem_core(k: Kernel, size: number, align: number, goal: number): Kgen<number> {
   const bdata = k.bdata;
   const map = k.bootmem_map;
@@ -148,7 +155,7 @@ export function* __alloc_bootmem_core(k: Kernel, size: number, align: number, go
   yield $('incr = align >> PAGE_SHIFT ? : 1;');
   incr = Math.floor(align / PAGE_SIZE) || 1;
   let found = false;
-  for (;;) {
+  for (;;) { // (model) restart_scan:
     for (i = preferred; (yield $('for (i = preferred; i < eidx; i += incr)')), i < eidx; i += incr) {
       yield $('if (test_bit(i, bdata->node_bootmem_map))');
       if (test_bit(i, map)) {
@@ -242,6 +249,7 @@ function alignUp(x: number, align: number): number {
 }
 
 /** __alloc_bootmem / __alloc_bootmem_node: one node, and 2.4.0's core never returns NULL. */
+// C: void * __init __alloc_bootmem (unsigned long size, unsigned long align, unsigned long goal)
 export function* __alloc_bootmem(k: Kernel, size: number, align: number, goal: number): Kgen<number> {
   let ptr = 0;
   yield frame(() => ({ size, align, goal, ptr }));
@@ -252,6 +260,7 @@ export function* __alloc_bootmem(k: Kernel, size: number, align: number, goal: n
 }
 
 /** free_all_bootmem_core: every clear bit's page to the buddy allocator, then the bitmap's. */
+// C: static unsigned long __init free_all_bootmem_core(pg_data_t *pgdat)
 export function* free_all_bootmem_core(k: Kernel): Kgen<number> {
   const bdata = k.bdata;
   let page = 0, i = 0, count = 0, total = 0, idx = 0, mappages = 0;
@@ -302,6 +311,7 @@ export function* free_all_bootmem_core(k: Kernel): Kgen<number> {
   return total;
 }
 
+// C: unsigned long __init free_all_bootmem (void)
 export function* free_all_bootmem(k: Kernel): Kgen<number> {
   yield frame(() => ({}));
   yield $('return(free_all_bootmem_core(&contig_page_data));');

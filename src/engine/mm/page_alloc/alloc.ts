@@ -27,6 +27,7 @@ function zoneAt(k: Kernel, zonelist: number, n: number): Zone | null {
   return z < 0 ? null : k.zones[z];
 }
 
+// C: static struct page * __alloc_pages_limit(zonelist_t *zonelist, unsigned long order, int limit, int direct_reclaim)
 export function* __alloc_pages_limit(k: Kernel, zonelist: number, order: number, limit: number, direct_reclaim: number): Kgen<number> {
   let zone = 0, water_mark = 0, page = -1;
   let z: Zone | null = null;
@@ -41,7 +42,7 @@ export function* __alloc_pages_limit(k: Kernel, zonelist: number, order: number,
       yield $('break;');
       break;
     }
-    yield $('if (!z->size)');
+    yield $('if (!z->size) BUG();');
     if (!z.size) throw new KernelBug(FILE, '__alloc_pages_limit', 'an empty zone on a zonelist');
     yield $('switch (limit)');
     if (limit === PAGES_LOW) {
@@ -83,6 +84,7 @@ function shortage(k: Kernel): boolean {
   return free < k.freepages.high;
 }
 
+// C: struct page * __alloc_pages(zonelist_t *zonelist, unsigned long order)
 export function* __alloc_pages(k: Kernel, zonelist: number, order: number): Kgen<number> {
   let zone = 0, direct_reclaim = 0, gfp_mask = 0, page = -1;
   let z: Zone | null = null;
@@ -101,7 +103,7 @@ export function* __alloc_pages(k: Kernel, zonelist: number, order: number): Kgen
     yield $('wakeup_kswapd(0);');
     k.kswapd_wakeups++;
   }
-  for (;;) {
+  for (;;) { // (model) try_again:
     // try_again:
     yield $('zone = zonelist->zones;');
     zone = 0;
@@ -113,7 +115,7 @@ export function* __alloc_pages(k: Kernel, zonelist: number, order: number): Kgen
         yield $('break;');
         break;
       }
-      yield $('if (!z->size)');
+      yield $('if (!z->size) BUG();');
       if (!z.size) throw new KernelBug(FILE, '__alloc_pages', 'an empty zone on a zonelist');
       yield $('if (z->free_pages >= z->pages_low)');
       if (z.free_pages >= z.pages_low) {
@@ -168,7 +170,10 @@ export function* __alloc_pages(k: Kernel, zonelist: number, order: number): Kgen
       yield $('memory_pressure++;', 2);
       k.memory_pressure++;
       yield $('if (!order)');
-      if (!order) return yield* retryForever(k, order);
+      if (!order) {
+        yield $('goto try_again;');
+        return retryForever(k, order);
+      }
     } else {
       yield $('if (gfp_mask & __GFP_WAIT)', 2);
       if (gfp_mask & __GFP_WAIT) {
@@ -176,7 +181,10 @@ export function* __alloc_pages(k: Kernel, zonelist: number, order: number): Kgen
         yield $('memory_pressure++;', 3);
         k.memory_pressure++;
         yield $('if (!order)', 2);
-        if (!order) return yield* retryForever(k, order);
+        if (!order) {
+          yield $('goto try_again;', 2);
+          return retryForever(k, order);
+        }
       }
     }
     break;
@@ -192,7 +200,7 @@ export function* __alloc_pages(k: Kernel, zonelist: number, order: number): Kgen
       yield $('break;', 2);
       break;
     }
-    yield $('if (!z->size)', 2);
+    yield $('if (!z->size) BUG();', 2);
     if (!z.size) throw new KernelBug(FILE, '__alloc_pages', 'an empty zone on a zonelist');
     yield $('if (direct_reclaim)');
     if (direct_reclaim) {
@@ -218,13 +226,13 @@ export function* __alloc_pages(k: Kernel, zonelist: number, order: number): Kgen
 }
 
 /** `goto try_again` with nothing that could ever free a page: the model fails here. */
-function* retryForever(k: Kernel, order: number): Kgen<number> {
-  yield $('goto try_again;');
+function retryForever(k: Kernel, order: number): number {
   k.printk(`mm24: __alloc_pages: ${order}-order allocation would retry for ever (goto try_again); the model has no page cache or swap for kswapd to free, so it returns NULL.`);
   return -1;
 }
 
 /** alloc_pages (mm.h): NULL for order >= MAX_ORDER, else the zonelist of gfp_mask. */
+// C: static inline struct page * alloc_pages(int gfp_mask, unsigned long order)
 export function* alloc_pages(k: Kernel, gfp_mask: number, order: number): Kgen<number> {
   yield frame(() => ({ gfp_mask, order }));
   yield $('if (order >= MAX_ORDER)');
@@ -239,6 +247,7 @@ export function* alloc_pages(k: Kernel, gfp_mask: number, order: number): Kgen<n
 }
 
 /** __get_free_pages: alloc_pages, answered as a kernel virtual address (0 on failure). */
+// C: unsigned long __get_free_pages(int gfp_mask, unsigned long order)
 export function* __get_free_pages(k: Kernel, gfp_mask: number, order: number): Kgen<number> {
   let page = -1;
   yield frame(() => ({ gfp_mask, order, page }));

@@ -21,6 +21,7 @@ function badRange(func: string, what: string, page: number): KernelBug {
   return new KernelBug(FILE, func, `BAD_RANGE(zone, ${what}): page ${page} is not in the zone`);
 }
 
+// C: static void __free_pages_ok (struct page *page, unsigned long order)
 export function* __free_pages_ok(k: Kernel, page: number, order: number): Kgen<void> {
   let index = 0, page_idx = 0, mask = 0, area = 0, base = 0, buddy1 = 0, buddy2 = 0;
   let zone: Zone = k.zones[0];
@@ -95,6 +96,7 @@ export function* __free_pages_ok(k: Kernel, page: number, order: number): Kgen<v
 }
 
 /** expand: split a block of order `high` down to `low`, lower halves to the smaller lists. */
+// C: static inline struct page * expand (zone_t *zone, struct page *page, unsigned long index, int low, int high, free_area_t * area)
 export function* expand(k: Kernel, zone: Zone, page: number, index: number, low: number, high: number, area: number): Kgen<number> {
   let size = 0;
   yield frame(() => ({ zone, page, index, low, high, area, size }));
@@ -126,6 +128,7 @@ export function* expand(k: Kernel, zone: Zone, page: number, index: number, low:
 }
 
 /** rmqueue: the head of the first non-empty free list of order >= `order`, or -1 (NULL). */
+// C: static struct page * rmqueue(zone_t *zone, unsigned long order)
 export function* rmqueue(k: Kernel, zone: Zone, order: number): Kgen<number> {
   let area = 0, curr_order = 0, head = 0, curr = 0, page = -1, index = 0;
   yield frame(() => ({ zone, order, area, curr_order, head, curr, page, index }));
@@ -174,6 +177,7 @@ export function* rmqueue(k: Kernel, zone: Zone, order: number): Kgen<number> {
   return -1;
 }
 
+// C: void __free_pages(struct page *page, unsigned long order)
 export function* __free_pages(k: Kernel, page: number, order: number): Kgen<void> {
   yield frame(() => ({ page, order }));
   yield $('if (!PageReserved(page) && put_page_testzero(page))');
@@ -184,6 +188,7 @@ export function* __free_pages(k: Kernel, page: number, order: number): Kgen<void
 }
 
 /** __free_page(page): __free_pages(page, 0). */
+// C: #define __free_page(page) __free_pages((page), 0)
 export function* __free_page(k: Kernel, page: number): Kgen<void> {
   yield frame(() => ({ page }));
   yield $('__free_pages((page), 0);');
@@ -191,6 +196,7 @@ export function* __free_page(k: Kernel, page: number): Kgen<void> {
 }
 
 /** free_pages(addr, order): by kernel virtual address. */
+// C: void free_pages(unsigned long addr, unsigned long order)
 export function* free_pages(k: Kernel, addr: number, order: number): Kgen<void> {
   let fpage = 0;
   yield frame(() => ({ addr, order, fpage }));
@@ -204,6 +210,7 @@ export function* free_pages(k: Kernel, addr: number, order: number): Kgen<void> 
 }
 
 /** nr_free_pages: the sum of every zone's free_pages. */
+// C: unsigned int nr_free_pages (void)
 export function* nr_free_pages(k: Kernel): Kgen<number> {
   let sum = 0, zone = 0;
   yield frame(() => ({ sum, zone }));

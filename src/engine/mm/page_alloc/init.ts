@@ -25,6 +25,7 @@ function* alloc_bootmem_node(k: Kernel, size: number, by: string): Kgen<number> 
   return yield call(__alloc_bootmem, k, size, SMP_CACHE_BYTES, __pa(MAX_DMA_ADDRESS));
 }
 
+// C: void __init free_area_init_core(int nid, pg_data_t *pgdat, struct page **gmap, unsigned long *zones_size, unsigned long zone_start_paddr, unsigned long *zholes_size, struct page *lmem_map)
 export function* free_area_init_core(k: Kernel, nid: number, zones_size: number[], zone_start_paddr: number): Kgen<void> {
   let p = 0, i = 0, j = 0, map_size = 0, totalpages = 0, offset = 0, realtotalpages = 0, cumulative = 0;
   let lmem_map = 0, mask = 0, size = 0, realsize = 0, bitmap_size = 0, page = 0;
@@ -176,6 +177,7 @@ export function* free_area_init_core(k: Kernel, nid: number, zones_size: number[
 }
 
 /** build_zonelists: for each gfp index, HighMem -> Normal -> DMA from the zone it asks for. */
+// C: static inline void build_zonelists(pg_data_t *pgdat)
 export function* build_zonelists(k: Kernel): Kgen<void> {
   let i = 0, j = 0, kk = 0, zonelist = 0, zone = 0;
   const zl = new Int8Array(NR_GFPINDEX * (MAX_NR_ZONES + 1)).fill(-1);
@@ -240,6 +242,7 @@ function gfp(k: Kernel): { __GFP_HIGHMEM: number; __GFP_DMA: number } {
 }
 
 /** free_area_init: the single-node entry paging_init calls. */
+// C: void __init free_area_init(unsigned long *zones_size)
 export function* free_area_init(k: Kernel, zones_size: number[]): Kgen<void> {
   yield frame(() => ({ zones_size }));
   yield $('free_area_init_core(0, &contig_page_data, &mem_map, zones_size, 0, 0, 0);');

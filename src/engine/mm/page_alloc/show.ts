@@ -8,6 +8,7 @@ import { nr_free_pages } from './buddy';
 
 const pad6 = (n: number): string => String(n).padStart(6, ' ');
 
+// C: void show_free_areas_core(pg_data_t *pgdat)
 export function* show_free_areas_core(k: Kernel, out: string[]): Kgen<void> {
   let order = 0, type = 0, head = 0, curr = 0, nr = 0, total = 0;
   let zone: Zone = k.zones[0];

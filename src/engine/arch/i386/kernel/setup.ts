@@ -14,6 +14,7 @@ import { paging_init } from '../mm/init';
 
 const hex16 = (n: number): string => n.toString(16).padStart(16, '0');
 
+// C: void __init add_memory_region(unsigned long long start, unsigned long long size, int type)
 export function* add_memory_region(k: Kernel, start: number, size: number, type: number): Kgen<void> {
   let x = 0;
   yield frame(() => ({ start, size, type, x }));
@@ -34,6 +35,7 @@ export function* add_memory_region(k: Kernel, start: number, size: number, type:
 }
 
 /** copy_e820_map: the BIOS map, with RAM claimed in 640 KiB – 1 MiB cut out. */
+// C: static int __init copy_e820_map(struct e820entry * biosmap, int nr_map)
 export function* copy_e820_map(k: Kernel, biosmap: E820Entry[]): Kgen<number> {
   let nr_map = biosmap.length, idx = 0, start = 0, size = 0, end = 0, type = 0;
   yield frame(() => ({ nr_map, start, size, end, type }));
@@ -80,6 +82,7 @@ export function* copy_e820_map(k: Kernel, biosmap: E820Entry[]): Kgen<number> {
   return 0;
 }
 
+// C: static void __init print_memory_map(char *who)
 export function* print_memory_map(k: Kernel, who: string): Kgen<void> {
   let i = 0;
   yield frame(() => ({ who, i }));
@@ -93,6 +96,7 @@ export function* print_memory_map(k: Kernel, who: string): Kgen<void> {
   }
 }
 
+// C: void __init setup_memory_region(void)
 export function* setup_memory_region(k: Kernel): Kgen<void> {
   const who = 'BIOS-e820';
   yield frame(() => ({ who }));
@@ -106,6 +110,7 @@ export function* setup_memory_region(k: Kernel): Kgen<void> {
   yield call(print_memory_map, k, who);
 }
 
+// C: void __init setup_arch(char **cmdline_p)
 export function* setup_arch(k: Kernel): Kgen<void> {
   let bootmap_size = 0, start_pfn = 0, max_pfn = 0, max_low_pfn = 0, i = 0;
   let start = 0, end = 0, curr_pfn = 0, last_pfn = 0, size = 0, res = 0;

@@ -33,6 +33,7 @@ function recordTable(k: Kernel, addr: number, kind: 'pmd' | 'pte', vaddr: number
  * with PAE, a pte page per empty pmd entry. `end` 0 means the top of the address space.
  * The model knows which pmd entries are present from what it has built so far.
  */
+// C: static void __init fixrange_init (unsigned long start, unsigned long end, pgd_t *pgd_base)
 export function* fixrange_init(k: Kernel, start: number, end: number): Kgen<void> {
   const P = k.paging;
   let vaddr = 0, i = 0, j = 0, pmd = 0, pte = 0;
@@ -79,6 +80,7 @@ export function* fixrange_init(k: Kernel, start: number, end: number): Kgen<void
 }
 
 /** pagetable_init: the direct map of low memory, then the fixmap and (HIGHMEM) kmap tables. */
+// C: static void __init pagetable_init (void)
 export function* pagetable_init(k: Kernel): Kgen<void> {
   const P = k.paging;
   let vaddr = 0, end = 0, i = 0, j = 0, kk = 0, pmd = 0, pte = 0;
@@ -173,6 +175,7 @@ export function* pagetable_init(k: Kernel): Kgen<void> {
 }
 
 /** kmap_init: caches the first kmap pte (no allocation). */
+// C: void __init kmap_init(void)
 export function* kmap_init(k: Kernel): Kgen<void> {
   let kmap_vstart = 0;
   yield frame(() => ({ kmap_vstart }));
@@ -182,6 +185,7 @@ export function* kmap_init(k: Kernel): Kgen<void> {
   yield $('kmap_prot = PAGE_KERNEL;');
 }
 
+// C: void __init paging_init(void)
 export function* paging_init(k: Kernel): Kgen<void> {
   const zones_size = [0, 0, 0];
   let max_dma = 0, high = 0, low = 0;
@@ -244,6 +248,7 @@ function ramPfnRanges(k: Kernel): Float64Array {
   return Float64Array.from(out);
 }
 
+// C: void __init mem_init(void)
 export function* mem_init(k: Kernel): Kgen<void> {
   let codesize = 0, reservedpages = 0, datasize = 0, initsize = 0, tmp = 0, page = 0;
   yield frame(() => ({ codesize, reservedpages, datasize, initsize, tmp, page }));
