@@ -15,8 +15,10 @@ export function registerWalkthrough(context: vscode.ExtensionContext): void {
 }
 
 /** Opens the notes; resolves to their URI (the command's result, for tests). */
+const walkthroughUri = (context: vscode.ExtensionContext): vscode.Uri => vscode.Uri.joinPath(context.extensionUri, ...WALKTHROUGH_PATH);
+
 async function openWalkthrough(context: vscode.ExtensionContext): Promise<string> {
-  const uri = vscode.Uri.joinPath(context.extensionUri, ...WALKTHROUGH_PATH);
+  const uri = walkthroughUri(context);
   const doc = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(doc, { preview: false });
   // The file lives in the installed extension: an edit there would be lost on update.
@@ -28,10 +30,14 @@ async function offerOnFirstStart(context: vscode.ExtensionContext): Promise<void
   if (context.globalState.get<boolean>(OFFERED_KEY)) return;
   // Remembered before asking: a window closed with the question open is not asked again.
   await context.globalState.update(OFFERED_KEY, true);
-  const open = vscode.l10n.t('Open the walkthrough');
+  // Opened already (`npm run try` opens it from the URL): nothing to offer.
+  const path = walkthroughUri(context).path;
+  const open = vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.path === path));
+  if (open) return;
+  const action = vscode.l10n.t('Open the walkthrough');
   const answer = await vscode.window.showInformationMessage(
     vscode.l10n.t("mm24 runs Linux 2.4.0's memory manager. Start with the walkthrough: notes on mm/page_alloc.c, bootmem and paging_init."),
-    open,
+    action,
   );
-  if (answer === open) await openWalkthrough(context);
+  if (answer === action) await openWalkthrough(context);
 }
