@@ -18,6 +18,7 @@ const common = {
 const entries = [
   { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
   { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['src/debugAdapter.ts'], outfile: 'dist/debugAdapter.js' },
   { entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js' },
 ];
 

@@ -182,7 +182,6 @@ for (const file of kernelFiles) {
     });
     while (open.length > 1) emit(open.pop(), '}');
     out.push('}');
-    probeTable[name].line = out.length - (items.length ? 0 : 0);
     probeTable[name].header = out.lastIndexOf(proto);
     probeTable[name].cfile = cfile;
   }
@@ -194,6 +193,11 @@ for (const [cfile, lines] of listings) {
   writeFileSync(target, lines.join('\n') + '\n');
 }
 for (const [fn, t] of Object.entries(probeTable)) {
+  if (t.cfile === undefined) {
+    if (t.probes.length) errors.push(`${t.file}: ${fn} has probes but is not an exported kernel function with a listing`);
+    delete probeTable[fn];
+    continue;
+  }
   for (const p of t.probes) if (p.line === undefined) errors.push(`listing: probe ${JSON.stringify(p.text)} of ${fn} has no line`);
 }
 if (errors.length) {

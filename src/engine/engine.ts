@@ -35,6 +35,11 @@ export class Engine {
     return new Engine(machine, k);
   }
 
+  /** An engine over a kernel that has already booted (a checkpoint, a clone). */
+  static adopt(machine: Machine, k: Kernel): Engine {
+    return new Engine(machine, k);
+  }
+
   /** A stepper over the boot; the engine is usable once the stepper is done. */
   static stepBoot(machine: Machine): { engine: Engine; stepper: Stepper } {
     const k = new Kernel(machine);

@@ -164,6 +164,28 @@ export class Kernel implements Links {
     for (let j = 0; j < MAX_NR_ZONES; j++) this.zones.push(new Zone(j));
   }
 
+  /** A deep copy: the same state in new arrays, for checkpoints. */
+  clone(): Kernel {
+    const c = new Kernel(this.machine);
+    const skip = new Set(['machine', 'CONFIG_HIGHMEM', 'CONFIG_X86_PAE', 'cpu_has_pse', 'paging', 'zones', 'log', 'pageTables', 'bootmemAllocs', 'resources', 'pmdPresent']);
+    const self = this as unknown as Record<string, unknown>;
+    const dst = c as unknown as Record<string, unknown>;
+    for (const key of Object.keys(self)) {
+      if (skip.has(key)) continue;
+      dst[key] = copy(self[key]);
+    }
+    c.log.push(...this.log);
+    c.pageTables.push(...this.pageTables.map((t) => ({ ...t })));
+    c.bootmemAllocs.push(...this.bootmemAllocs.map((a) => ({ ...a })));
+    c.resources.push(...this.resources.map((r) => ({ ...r })));
+    for (const p of this.pmdPresent) c.pmdPresent.add(p);
+    this.zones.forEach((z, j) => {
+      const t = c.zones[j];
+      Object.assign(t, { ...z, free_area: z.free_area.map((a) => Object.assign(new FreeArea(a.head), { map: a.map.slice(), map_addr: a.map_addr })) });
+    });
+    return c;
+  }
+
   printk(line: string): void {
     this.log.push(line);
   }
@@ -192,4 +214,11 @@ export class Kernel implements Links {
   pageIndex(addr: number): number {
     return (addr - this.mem_map) / 64;
   }
+}
+
+function copy(v: unknown): unknown {
+  if (ArrayBuffer.isView(v)) return (v as Uint8Array).slice();
+  if (Array.isArray(v)) return v.map(copy);
+  if (v && typeof v === 'object') return { ...(v as object) };
+  return v;
 }

@@ -71,6 +71,59 @@ export class Stepper {
     return this.stack.length;
   }
 
+  /** Probes the innermost frame has yielded so far (1 at its first statement). */
+  get topCount(): number {
+    return this.stack.length ? this.stack[this.stack.length - 1].count : 0;
+  }
+
+  /** The innermost frame's locals, read live. */
+  topLocals(): Record<string, unknown> {
+    return this.stack.length ? this.stack[this.stack.length - 1].locals() : {};
+  }
+
+  /**
+   * Replays to a position an earlier stop reported: the frames on its path run in step mode
+   * up to their recorded probe counts, every call off the path runs as its run-mode twin.
+   */
+  runTo(target: readonly number[]): Stop {
+    const stack = this.stack;
+    try {
+      for (;;) {
+        if (this.finished) return this.endStop();
+        const top = stack[stack.length - 1];
+        const r = top.gen.next(this.send);
+        this.send = undefined;
+        if (r.done) {
+          stack.pop();
+          if (stack.length === 0) {
+            this.finished = true;
+            this.result = r.value;
+            return this.endStop();
+          }
+          this.send = r.value;
+          continue;
+        }
+        const y: Yielded = r.value;
+        const d = stack.length;
+        if (typeof y === 'string') {
+          top.probe = y;
+          top.count++;
+          if (d === target.length && top.count === target[d - 1]) return this.makeStop('step');
+          continue;
+        }
+        if (y.kind === 'locals') {
+          top.locals = y.get;
+          continue;
+        }
+        this.enter(y, !(d < target.length && top.count === target[d - 1]));
+      }
+    } catch (e) {
+      this.finished = true;
+      this.failure = e as Error;
+      return { reason: 'exception', stack: this.frames(), probe: this.currentProbe(), error: e as Error, position: this.position() };
+    }
+  }
+
   /** Step into: the next probe at any depth. */
   stepIn(): Stop {
     return this.run(() => true, 'step', null);
