@@ -57,6 +57,11 @@ export class Mm24Runtime {
   private readonly lineBps = new Map<string, Breakpoint>();
   private readonly fnBps = new Map<string, Breakpoint>();
   private readonly bySource = new Map<string, string[]>();
+  private dataBps: { id: number; expr: string; fn?: string; last: string }[] = [];
+  private readonly lastValues = new Map<string, string>();
+  private prevProbe: { fn: string; probe: ProbeText } | null = null;
+  /** Set when the last stop was a watched value changing: what changed, where. */
+  lastDataChange: string | null = null;
   private nextBpId = 1;
   lastStop: Stop | null = null;
   /** Results of the requests run so far, by phase. */
@@ -105,11 +110,50 @@ export class Mm24Runtime {
     });
   }
 
+  /** Watches: an expression (in the scope of function `fn` when it is on the stack) and its last value. */
+  setDataBreakpoints(list: { expr: string; fn?: string }[]): ({ id: number } | null)[] {
+    this.dataBps = [];
+    return list.map((d) => {
+      const last = this.watchValue(d.expr, d.fn);
+      if (last === null) return null;
+      const bp = { id: this.nextBpId++, expr: d.expr, fn: d.fn, last };
+      this.dataBps.push(bp);
+      return bp;
+    });
+  }
+
+  private watchValue(expr: string, fn?: string): string | null {
+    const frames = this.stepper?.callStack() ?? this.lastStop?.stack ?? [];
+    const f = fn ? frames.find((x) => x.fn === fn) : undefined;
+    if (fn && !f) return this.lastValues.get(expr) ?? null;
+    try {
+      const v = show(evaluate(expr, { k: this.engine.k, fn: f?.fn, locals: f?.locals() }));
+      this.lastValues.set(expr, v);
+      return v;
+    } catch {
+      return null;
+    }
+  }
+
   private hasBreakpoints(): boolean {
-    return this.lineBps.size > 0 || this.fnBps.size > 0;
+    return this.lineBps.size > 0 || this.fnBps.size > 0 || this.dataBps.length > 0;
   }
 
   private readonly breakTest: BreakTest = (fn, probe, stepper) => {
+    this.lastDataChange = null;
+    if (this.dataBps.length) {
+      const prev = this.prevProbe;
+      this.prevProbe = { fn, probe };
+      for (const d of this.dataBps) {
+        const now = this.watchValue(d.expr, d.fn);
+        if (now !== null && now !== d.last) {
+          const by = prev ? `${splitProbe(prev.probe).text} (${prev.fn})` : 'the previous statement';
+          this.lastDataChange = `${d.expr} changed from ${d.last} to ${now} at ${by}`;
+          d.last = now;
+          return true;
+        }
+      }
+    }
     const bp = this.lineBps.get(`${fn}\u0001${probe}`) ?? (stepper.topCount === 1 ? this.fnBps.get(fn) : undefined);
     if (!bp) return false;
     const scope = { k: this.engine.k, fn, locals: stepper.topLocals() };
@@ -139,6 +183,7 @@ export class Mm24Runtime {
 
   /** Runs one kind of step; when a phase ends, the next request's phase begins. */
   private drive(step: (s: Stepper) => Stop, acrossPhases = false): Stop {
+    this.lastDataChange = null;
     for (;;) {
       if (!this.stepper) return this.record({ reason: 'end', stack: [], probe: null, position: [] });
       const stop = step(this.stepper);

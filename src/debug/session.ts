@@ -18,6 +18,7 @@ import { globals, pgdatVal, show, type KVal } from '../engine/inspect/values';
 import { PRESET_NAMES, parseMachine, presetMachine, type Machine } from '../engine/machine';
 import { MachineError, RequestError } from '../engine/errors';
 import { linkText, type LinkedText } from '../source/linker';
+import { readMemory } from '../engine/inspect/memory';
 import { Mm24Runtime, parseRequest, probeKey, splitProbe, type Request } from './runtime';
 
 export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
@@ -34,7 +35,7 @@ export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
 const THREAD = 1;
 const PAGE = 100;
 
-type VarNode = { kind: 'vals'; vals: () => [string, KVal][] } | { kind: 'val'; val: KVal };
+type VarNode = { kind: 'vals'; vals: () => [string, KVal][]; fn?: string } | { kind: 'val'; val: KVal; expr: string; fn?: string };
 
 export class Mm24DebugSession extends LoggingDebugSession {
   private runtime: Mm24Runtime | null = null;
@@ -73,6 +74,10 @@ export class Mm24DebugSession extends LoggingDebugSession {
       supportsRestartRequest: true,
       // Large arrays (mem_map) page through indexedVariables.
       supportsValueFormattingOptions: false,
+      // Bitmaps and mem_map as bytes in the hex view.
+      supportsReadMemoryRequest: true,
+      // Break on Value Change: zone->free_pages, a bitmap word, mem_map[N].count, max_low_pfn.
+      supportsDataBreakpoints: true,
     };
     this.sendResponse(response);
     this.sendEvent(new InitializedEvent());
@@ -181,6 +186,44 @@ export class Mm24DebugSession extends LoggingDebugSession {
     });
   }
 
+  protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
+    const rt = this.runtime;
+    const addr = Number(args.memoryReference) + (args.offset ?? 0);
+    if (!rt || !Number.isFinite(addr)) {
+      this.sendErrorResponse(response, 3004, `mm24: cannot read memory at ${args.memoryReference}`);
+      return;
+    }
+    const bytes = readMemory(rt.kernel, addr, Math.min(args.count, 1 << 16));
+    const first = bytes.indexOf(null);
+    const readable = first < 0 ? bytes.length : first;
+    response.body = {
+      address: `0x${addr.toString(16)}`,
+      data: Buffer.from(bytes.slice(0, readable) as number[]).toString('base64'),
+      unreadableBytes: args.count - readable,
+    };
+    this.sendResponse(response);
+  }
+
+  protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
+    const node = args.variablesReference ? this.vars.get(args.variablesReference) : undefined;
+    const fn = node?.fn;
+    const parent = node?.kind === 'val' ? node.expr : '';
+    const expr = node?.kind === 'val' ? (parent ? (args.name.startsWith('[') ? `${parent}${args.name}` : args.name === '*' ? `(*${parent})` : `${parent}.${args.name}`) : '') : args.name;
+    if (!expr || !this.runtime) {
+      response.body = { dataId: null, description: 'mm24: this value has no expression to watch' };
+    } else {
+      response.body = { dataId: JSON.stringify({ expr, fn: node?.kind === 'vals' ? fn : node?.fn }), description: expr, accessTypes: ['write'], canPersist: true };
+    }
+    this.sendResponse(response);
+  }
+
+  protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
+    const list = args.breakpoints.map((b) => JSON.parse(b.dataId) as { expr: string; fn?: string });
+    const made = this.runtime ? this.runtime.setDataBreakpoints(list) : list.map(() => null);
+    response.body = { breakpoints: made.map((m, i) => (m ? { id: m.id, verified: true, message: list[i].expr } : { verified: false, message: `cannot watch ${list[i].expr}` })) };
+    this.sendResponse(response);
+  }
+
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
     response.body = { threads: [new Thread(THREAD, 'kernel (boot CPU)')] };
     this.sendResponse(response);
@@ -221,7 +264,7 @@ export class Mm24DebugSession extends LoggingDebugSession {
     const f = rt.frames()[args.frameId];
     const k = rt.kernel;
     const scopes: DebugProtocol.Scope[] = [];
-    if (f) scopes.push(new Scope(`Locals of ${f.fn}`, this.vars.create({ kind: 'vals', vals: () => localVals(k, f.fn, f.locals()) }), false));
+    if (f) scopes.push(new Scope(`Locals of ${f.fn}`, this.vars.create({ kind: 'vals', vals: () => localVals(k, f.fn, f.locals()), fn: f.fn }), false));
     scopes.push(new Scope('Globals', this.vars.create({ kind: 'vals', vals: () => {
       const g = globals(rt.kernel).filter(([n]) => n !== 'contig_page_data');
       const s = rt.kernel.setup;
@@ -230,7 +273,7 @@ export class Mm24DebugSession extends LoggingDebugSession {
       if (!inSetup && s.max_pfn) g.push(['setup_arch: max_pfn (last value)', { t: 'int', v: s.max_pfn, ctype: 'unsigned long' }], ['setup_arch: start_pfn (last value)', { t: 'int', v: s.start_pfn, ctype: 'unsigned long' }]);
       return g;
     } }), false));
-    scopes.push(new Scope('contig_page_data', this.vars.create({ kind: 'val', val: pgdatVal(k) }), true));
+    scopes.push(new Scope('contig_page_data', this.vars.create({ kind: 'val', val: pgdatVal(k), expr: 'contig_page_data' }), true));
     response.body = { scopes };
     this.sendResponse(response);
   }
@@ -238,30 +281,33 @@ export class Mm24DebugSession extends LoggingDebugSession {
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
     const node = this.vars.get(args.variablesReference);
     let out: DebugProtocol.Variable[] = [];
-    if (node?.kind === 'vals') out = node.vals().map(([n, v]) => this.variable(n, v));
-    else if (node?.kind === 'val') out = this.children(node.val, args.start, args.count);
+    if (node?.kind === 'vals') out = node.vals().map(([n, v]) => this.variable(n, v, /^\w+$/.test(n) ? n : undefined, node.fn));
+    else if (node?.kind === 'val') out = this.children(node.val, node.expr, node.fn, args.start, args.count);
     response.body = { variables: out };
     this.sendResponse(response);
   }
 
-  private children(v: KVal, start = 0, count?: number): DebugProtocol.Variable[] {
-    if (v.t === 'struct') return v.fields().map(([n, f]) => this.variable(n, f));
+  private children(v: KVal, expr: string | undefined, fn: string | undefined, start = 0, count?: number): DebugProtocol.Variable[] {
+    const sub = (suffix: string): string | undefined => (expr ? `${expr}${suffix}` : undefined);
+    if (v.t === 'struct') return v.fields().map(([n, f]) => this.variable(n, f, sub(`.${n}`), fn));
     if (v.t === 'array') {
       const end = Math.min(v.length, count ? start + count : v.length > PAGE ? start + PAGE : v.length);
       const out: DebugProtocol.Variable[] = [];
-      for (let i = start; i < end; i++) out.push(this.variable(`[${i}]`, v.at(i)));
+      for (let i = start; i < end; i++) out.push(this.variable(`[${i}]`, v.at(i), sub(`[${i}]`), fn));
       return out;
     }
-    if (v.t === 'ptr' && v.addr && v.target) return [this.variable(`*`, v.target())];
+    if (v.t === 'ptr' && v.addr && v.target) return [this.variable(`*`, v.target(), expr ? `(*${expr})` : undefined, fn)];
     return [];
   }
 
-  private variable(name: string, v: KVal): DebugProtocol.Variable {
+  private variable(name: string, v: KVal, expr?: string, fn?: string): DebugProtocol.Variable {
     const expandable = v.t === 'struct' || v.t === 'array' || (v.t === 'ptr' && v.addr !== 0 && !!v.target);
-    const ref = expandable ? this.vars.create({ kind: 'val', val: v }) : 0;
+    const ref = expandable ? this.vars.create({ kind: 'val', val: v, expr: expr ?? '', fn }) : 0;
     const variable: DebugProtocol.Variable = { name, value: show(v), type: v.t === 'str' ? 'char *' : v.ctype, variablesReference: ref };
+    if (expr) variable.evaluateName = expr;
     if (v.t === 'array' && v.length > PAGE) variable.indexedVariables = v.length;
-    if ('addr' in v && v.addr) variable.memoryReference = `0x${v.addr.toString(16)}`;
+    const at = v.t === 'ptr' ? v.addr : 'addr' in v ? v.addr : 0;
+    if (at) variable.memoryReference = `0x${at.toString(16)}`;
     return variable;
   }
 
@@ -275,7 +321,7 @@ export class Mm24DebugSession extends LoggingDebugSession {
     try {
       const v = evaluate(args.expression, { k: rt.kernel, fn: f?.fn, locals: f?.locals() });
       const variable = this.variable(args.expression, v);
-      response.body = { result: variable.value, type: variable.type, variablesReference: variable.variablesReference, indexedVariables: variable.indexedVariables };
+      response.body = { result: variable.value, type: variable.type, variablesReference: variable.variablesReference, indexedVariables: variable.indexedVariables, memoryReference: variable.memoryReference };
       this.sendResponse(response);
     } catch (e) {
       if (e instanceof ExprError || e instanceof RequestError) this.sendErrorResponse(response, 3003, e.message, undefined, undefined);
@@ -319,6 +365,14 @@ export class Mm24DebugSession extends LoggingDebugSession {
     if (stop.reason === 'exception') {
       this.sendEvent(new OutputEvent(`mm24: ${stop.error?.message}\n`, 'stderr'));
       const ev = new StoppedEvent('exception', THREAD, stop.error?.message) as DebugProtocol.StoppedEvent;
+      this.sendEvent(ev);
+      return;
+    }
+    const change = this.runtime?.lastDataChange;
+    if (change) {
+      this.sendEvent(new OutputEvent(`mm24: ${change}\n`));
+      const ev = new StoppedEvent('data breakpoint', THREAD) as DebugProtocol.StoppedEvent;
+      ev.body.description = change;
       this.sendEvent(ev);
       return;
     }

@@ -127,4 +127,31 @@ describe('mm24 debug adapter over stdio', () => {
     expect(r.body.breakpoints.map((b) => b.verified)).toEqual([false, true]);
     expect(r.body.breakpoints[0].message).toBeTruthy();
   });
+
+  it('breaks when a watched value changes, naming the statement that changed it', async () => {
+    await dc.hitBreakpoint({ machine: 'pc-16m', stopOnEntry: false, source: seed } as never, { path: seed, line: ROUNDING });
+    await dc.setBreakpointsRequest({ source: { path: seed }, breakpoints: [] });
+    const scopes = await dc.scopesRequest({ frameId: 0 });
+    const globalsRef = scopes.body.scopes.find((s) => s.name === 'Globals')!.variablesReference;
+    const info = await dc.dataBreakpointInfoRequest({ variablesReference: globalsRef, name: 'max_mapnr' });
+    expect(info.body.dataId).toBeTruthy();
+    const set = await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId! }] });
+    expect(set.body.breakpoints[0].verified).toBe(true);
+    const [, stopped] = await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent('stopped')]);
+    expect(stopped.body.reason).toBe('data breakpoint');
+    expect(stopped.body.description).toMatch(/max_mapnr changed from 0 to 4096 at max_mapnr = num_physpages = max_low_pfn; \(mem_init\)/);
+    expect((await top()).name).toBe('mem_init');
+  });
+
+  it('reads the bootmem bitmap through readMemory', async () => {
+    await dc.hitBreakpoint({ machine: 'pc-16m', stopOnEntry: false, source: seed } as never, { path: seed, line: ROUNDING });
+    const e = await dc.evaluateRequest({ expression: 'contig_page_data.bdata->node_bootmem_map', frameId: 0, context: 'watch' });
+    expect(e.body.memoryReference).toBe('0xc0300000'); // __va(start_pfn << PAGE_SHIFT)
+    const m = await dc.customRequest('readMemory', { memoryReference: e.body.memoryReference, count: 520 });
+    const bytes = Buffer.from(m.body.data, 'base64');
+    expect(bytes.length).toBe(512); // 4096 pages / 8, then nothing the model holds
+    expect(bytes[0]).toBe(0xff); // pages 0-7: page 0, the fixmap pte, mem_map
+    expect(bytes[20]).toBe(0xff); // pages 160-167: the 640 KiB - 1 MiB hole
+    expect(m.body.unreadableBytes).toBe(8);
+  });
 });
