@@ -5,6 +5,7 @@
 import { Engine } from '../src/engine/engine';
 import { presetMachine } from '../src/engine/machine';
 import { runBenchWorkload } from '../src/bench-workload';
+import { debugBench } from './debug';
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -93,4 +94,7 @@ if (!only || only === 'alloc') {
 }
 if (!only || only === 'step') {
   stepBoot('pc-64m');
+}
+if (!only || only === 'debug') {
+  void debugBench();
 }
