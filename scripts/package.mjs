@@ -47,7 +47,7 @@ checkTranslations();
 const { version } = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
 const out = `mm24-${version}.vsix`;
 const vsce = join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
-const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--out', out], { cwd: REPO, stdio: 'inherit' });
+const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out], { cwd: REPO, stdio: 'inherit' });
 if (r.status !== 0) process.exit(r.status ?? 1);
 
 const list = spawnSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: REPO, encoding: 'utf8' });
