@@ -39,18 +39,28 @@ async function phase(name, fn) {
   return r;
 }
 
-/** One UI test: runs `fn(page)`, then screenshots the page whatever happened. */
+let shots = 0;
+
+/**
+ * One UI test: runs `fn(snap)`; its screenshot is taken when the test calls `snap()` (at the
+ * moment worth seeing), else at its end, whatever happened.
+ */
 async function test(page, name, fn) {
   const t0 = now();
+  const shot = join(SHOTS, `${String(++shots).padStart(2, '0')}-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}.png`);
+  let snapped = false;
+  const snap = async () => {
+    snapped = true;
+    await page.screenshot({ path: shot });
+  };
   let error;
   try {
-    await fn();
+    await fn(snap);
   } catch (e) {
     error = e;
   }
   const ms = Math.round(now() - t0);
-  const shot = join(SHOTS, `${String(results.length + 1).padStart(2, '0')}-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}.png`);
-  await page.screenshot({ path: shot }).catch(() => undefined);
+  if (!snapped || error) await page.screenshot({ path: shot }).catch(() => undefined);
   results.push({ name, ok: !error, ms, screenshot: shot.slice(S.REPO.length + 1), error: error ? String(error.stack ?? error) : undefined });
   log(`${error ? 'FAIL' : 'ok  '} ${name} (${secs(ms)})${error ? `\n${error.stack ?? error}` : ''}`);
 }
@@ -144,15 +154,17 @@ async function session1(cs, scratch, vsix) {
   try {
     const { page, errors } = await phase('session 1: workbench drawn', () => W.openWorkbench(browser, server.url, profile.workspace));
 
-    await test(page, 'the extension activates and offers the walkthrough on first start', async () => {
+    await test(page, 'the extension activates and offers the walkthrough on first start', async (snap) => {
       await waitFor(() => /_doActivateExtension mm24\.mm24\b/.test(exthostLog(profile)), 60_000, 'the extension host log shows no activation of mm24.mm24');
       const toast = await W.waitForToast(page, 'Open the walkthrough', 30_000);
+      await page.waitForTimeout(300);
+      await snap();
       await toast.getByRole('button', { name: 'Open the walkthrough' }).click();
       await page.locator('.tabs-container .tab', { hasText: 'mm-2.4-notes.md' }).waitFor({ timeout: 15_000 });
     });
 
-    await test(page, 'its commands are listed in the palette', async () => {
-      const labels = await W.paletteEntries(page, 'mm24');
+    await test(page, 'its commands are listed in the palette', async (snap) => {
+      const labels = await W.paletteEntries(page, 'mm24', snap);
       for (const l of ['mm24: Open the walkthrough', 'mm24: Boot a machine…']) assert(labels.some((x) => x.startsWith(l)), `palette lacks "${l}": ${JSON.stringify(labels)}`);
     });
 
@@ -178,7 +190,7 @@ async function session1(cs, scratch, vsix) {
       assert(lines.some((x) => /^Node 0, zone\s+HighMem(\s+0){9}\s+576$/.test(x.trimEnd())), 'output lacks the HighMem /proc/buddyinfo line');
     });
 
-    await test(page, 'a bad machine file names the field and changes nothing', async () => {
+    await test(page, 'a bad machine file names the field and changes nothing', async (snap) => {
       await W.runCommand(page, 'mm24: Boot a machine…');
       await W.pick(page, 'Boot a machine (Linux 2.4.0, run mode)', 'Machine JSON file…');
       // code-server's own open dialog: a quick input holding a path.
@@ -189,6 +201,8 @@ async function session1(cs, scratch, vsix) {
       await page.waitForTimeout(300);
       await page.keyboard.press('Enter');
       await W.waitForToast(page, 'Cannot boot bad-machine.json: field machine.highmem: expected true or false, got "yes"', 15_000);
+      await page.waitForTimeout(300); // the toast's fade-in
+      await snap();
       const lines = await W.waitForOutput(page, 'mm24', 'zone(2): 294912 pages.', 2_000);
       assert(lines.some((x) => x.startsWith('── pc-2g-highmem')), 'the output channel changed');
     });
@@ -248,6 +262,8 @@ async function session2(cs, scratch, vsix, suite) {
       await W.pick(page, '启动一台机器（Linux 2.4.0，运行模式）', 'pc-16m');
       await W.maximizePanel(page);
       const lines = await W.waitForOutput(page, 'mm24', 'zone(0): 4096 pages.');
+      await page.waitForTimeout(300); // the palette's fade-out
+
       assert(lines.some((x) => x.startsWith('── pc-16m：启动日志（printk）──')), `no Chinese heading in the output:\n${lines.join('\n')}`);
     });
   } finally {

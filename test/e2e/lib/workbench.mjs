@@ -31,7 +31,7 @@ const quickInput = (page) => page.locator('.quick-input-widget');
 const rows = (page) => page.locator('.quick-input-widget .monaco-list-row');
 
 /** Labels of the palette entries matching `query`, as the palette lists them. */
-export async function paletteEntries(page, query) {
+export async function paletteEntries(page, query, beforeClose) {
   await openPalette(page);
   await page.keyboard.type(query);
   // The list filters as one types: wait until every row matches the query.
@@ -44,6 +44,7 @@ export async function paletteEntries(page, query) {
     { timeout: 15_000 },
   );
   const labels = await rows(page).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+  if (beforeClose) await beforeClose();
   await page.keyboard.press('Escape');
   return labels;
 }
