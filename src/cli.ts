@@ -10,12 +10,14 @@ import { PRESET_NAMES, parseMachine, presetMachine, type Machine } from './engin
 import { show_free_areas_core } from './engine/mm/page_alloc/show';
 import { runKernel } from './engine/engine';
 import { runBenchWorkload } from './bench-workload';
+import { linkText } from './source/linker';
 
 const USAGE = `usage:
   mm24 boot --machine NAME|FILE [--report log|show_free_areas|buddyinfo|json]
   mm24 run SCENARIO.json [--json]
   mm24 check --machine NAME|FILE | SCENARIO.json
   mm24 bench --machine NAME --workload pairs|mixed --ops N --seed S
+  mm24 link FILE [--json] [--summary]
   mm24 presets
 presets: ${PRESET_NAMES.join(', ')}`;
 
@@ -157,6 +159,40 @@ function cmdCheck(args: string[]): number {
   return 1;
 }
 
+function cmdLink(args: string[]): number {
+  const file = args.find((a) => !a.startsWith('--'));
+  if (!file) throw new UsageError('link needs FILE');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  const r = linkText(text, { markdown: /\.(md|markdown|txt)$/i.test(file) });
+  const lines = text.split(/\r?\n/);
+  const linked = r.codeLines.filter((l) => r.links.has(l)).length;
+  const inFn = r.codeLines.filter((l) => r.inFunction.has(l));
+  const inFnLinked = inFn.filter((l) => r.links.has(l)).length;
+  const pct = (a: number, b: number): string => (b ? ((100 * a) / b).toFixed(1) : '100.0');
+  if (args.includes('--json')) {
+    console.log(JSON.stringify({
+      file, codeLines: r.codeLines.length, linked, inModelledFunctions: inFn.length, inModelledFunctionsLinked: inFnLinked,
+      lines: r.codeLines.map((l) => ({ line: l + 1, code: lines[l].trim(), link: r.links.get(l) ?? null, why: r.unlinked.get(l) })),
+    }));
+    return 0;
+  }
+  if (!args.includes('--summary')) {
+    for (const l of r.codeLines) {
+      const k = r.links.get(l);
+      const what = k ? `${k.kind.padEnd(11)} ${k.fn}${k.text ? ': ' + k.text + (k.occurrence && k.occurrence > 1 ? ` #${k.occurrence}` : '') : k.name ? ': ' + k.name : ''}` : `—           ${r.unlinked.get(l)}`;
+      console.log(`${String(l + 1).padStart(5)}  ${what}`);
+    }
+  }
+  console.log(`${file}: linked ${linked}/${r.codeLines.length} code lines (${pct(linked, r.codeLines.length)} %)` +
+    (inFn.length ? `; inside modelled functions ${inFnLinked}/${inFn.length} (${pct(inFnLinked, inFn.length)} %)` : ''));
+  return 0;
+}
+
 function cmdBench(args: string[]): number {
   const name = flag(args, '--machine') ?? 'pc-512m';
   const workload = flag(args, '--workload') ?? 'pairs';
@@ -178,6 +214,7 @@ export function main(argv: string[]): number {
       case 'run': return cmdRun(args);
       case 'check': return cmdCheck(args);
       case 'bench': return cmdBench(args);
+      case 'link': return cmdLink(args);
       case 'presets': console.log(PRESET_NAMES.join('\n')); return 0;
       case undefined: case '--help': case '-h': case 'help': console.log(USAGE); return cmd ? 0 : 2;
       default: throw new UsageError(`unknown command "${cmd}"`);

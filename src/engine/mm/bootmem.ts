@@ -18,7 +18,8 @@ export function* init_bootmem_core(k: Kernel, mapstart: number, start: number, e
   const bdata = k.bdata;
   let mapsize = 0;
   yield frame(() => ({ mapstart, start, end, mapsize, bdata }));
-  yield $('mapsize = ((end - start)+7)/8;');
+  yield $('bootmem_data_t *bdata = pgdat->bdata;');
+  yield $('unsigned long mapsize = ((end - start)+7)/8;');
   mapsize = Math.floor((end - start + 7) / 8);
   yield $('pgdat->node_next = pgdat_list;');
   yield $('pgdat_list = pgdat;');

@@ -34,7 +34,7 @@ export function* __alloc_pages_limit(k: Kernel, zonelist: number, order: number,
   yield frame(() => ({ zonelist, order, limit, direct_reclaim, zone, z, water_mark, page }));
   yield $('zone_t **zone = zonelist->zones;');
   zone = 0;
-  for (;;) {
+  for (; (yield $('for (;;)')), true; ) {
     yield $('zone_t *z = *(zone++);');
     z = zoneAt(k, zonelist, zone++);
     yield $('if (!z)');
@@ -107,7 +107,7 @@ export function* __alloc_pages(k: Kernel, zonelist: number, order: number): Kgen
     // try_again:
     yield $('zone = zonelist->zones;');
     zone = 0;
-    for (;;) {
+    for (; (yield $('for (;;)')), true; ) {
       yield $('zone_t *z = *(zone++);');
       z = zoneAt(k, zonelist, zone++);
       yield $('if (!z)');
@@ -192,7 +192,7 @@ export function* __alloc_pages(k: Kernel, zonelist: number, order: number): Kgen
   // Final phase: any zone above pages_min / 4.
   yield $('zone = zonelist->zones;', 2);
   zone = 0;
-  for (;;) {
+  for (; (yield $('for (;;)', 2)), true; ) {
     yield $('zone_t *z = *(zone++);', 2);
     z = zoneAt(k, zonelist, zone++);
     yield $('if (!z)', 2);

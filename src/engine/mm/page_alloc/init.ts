@@ -204,13 +204,20 @@ export function* build_zonelists(k: Kernel): Kgen<void> {
       kk = ZONE_DMA;
     }
     yield $('switch (k)');
+    if (kk !== ZONE_HIGHMEM && kk !== ZONE_NORMAL && kk !== ZONE_DMA) {
+      yield $('BUG();');
+      throw new KernelBug(FILE, 'build_zonelists', `zone index ${kk}`);
+    }
     // The switch falls through: from the zone asked for down to DMA.
     if (kk === ZONE_HIGHMEM) {
       yield $('zone = pgdat->node_zones + ZONE_HIGHMEM;');
       zone = ZONE_HIGHMEM;
       yield $('if (zone->size)');
       if (k.zones[zone].size) {
-        if (!k.CONFIG_HIGHMEM) throw new KernelBug(FILE, 'build_zonelists', 'a HighMem zone without CONFIG_HIGHMEM');
+        if (!k.CONFIG_HIGHMEM) {
+          yield $('BUG();', 2);
+          throw new KernelBug(FILE, 'build_zonelists', 'a HighMem zone without CONFIG_HIGHMEM');
+        }
         yield $('zonelist->zones[j++] = zone;');
         zl[i * 4 + j++] = zone;
       }

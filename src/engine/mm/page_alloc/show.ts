@@ -34,7 +34,7 @@ export function* show_free_areas_core(k: Kernel, out: string[]): Kgen<void> {
         curr = head;
         yield $('nr = 0;');
         nr = 0;
-        for (;;) {
+        for (; (yield $('for (;;)')), true; ) {
           yield $('curr = memlist_next(curr);');
           curr = k.next[curr];
           yield $('if (curr == head)');
