@@ -11,13 +11,14 @@ import { show_free_areas_core } from './engine/mm/page_alloc/show';
 import { runKernel } from './engine/engine';
 import { runBenchWorkload } from './bench-workload';
 import { linkText } from './source/linker';
+import { checkClaims } from './source/claims';
 
 const USAGE = `usage:
   mm24 boot --machine NAME|FILE [--report log|show_free_areas|buddyinfo|json]
   mm24 run SCENARIO.json [--json]
   mm24 check --machine NAME|FILE | SCENARIO.json
   mm24 bench --machine NAME --workload pairs|mixed --ops N --seed S
-  mm24 link FILE [--json] [--summary]
+  mm24 link FILE [--json] [--summary] [--machine NAME|FILE]
   mm24 presets
 presets: ${PRESET_NAMES.join(', ')}`;
 
@@ -169,6 +170,8 @@ function cmdLink(args: string[]): number {
     throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
   }
   const r = linkText(text, { markdown: /\.(md|markdown|txt)$/i.test(file) });
+  const machineSpec = flag(args, '--machine') ?? 'pc-2g-highmem';
+  const claims = checkClaims(text, r, Engine.boot(loadMachine(machineSpec)).k);
   const lines = text.split(/\r?\n/);
   const linked = r.codeLines.filter((l) => r.links.has(l)).length;
   const inFn = r.codeLines.filter((l) => r.inFunction.has(l));
@@ -178,6 +181,7 @@ function cmdLink(args: string[]): number {
     console.log(JSON.stringify({
       file, codeLines: r.codeLines.length, linked, inModelledFunctions: inFn.length, inModelledFunctionsLinked: inFnLinked,
       lines: r.codeLines.map((l) => ({ line: l + 1, code: lines[l].trim(), link: r.links.get(l) ?? null, why: r.unlinked.get(l) })),
+      claims: claims.map((c) => ({ ...c, line: c.line + 1 })),
     }));
     return 0;
   }
@@ -188,8 +192,13 @@ function cmdLink(args: string[]): number {
       console.log(`${String(l + 1).padStart(5)}  ${what}`);
     }
   }
+  if (!args.includes('--summary')) {
+    for (const c of claims) console.log(`${String(c.line + 1).padStart(5)}  ${c.holds === true ? '✓' : c.holds === false ? '✗' : '?'} ${c.text}  — ${c.engine}${c.machines ? ` (${c.machines})` : ''}`);
+  }
+  const tally = (h: boolean | null): number => claims.filter((c) => c.holds === h).length;
   console.log(`${file}: linked ${linked}/${r.codeLines.length} code lines (${pct(linked, r.codeLines.length)} %)` +
-    (inFn.length ? `; inside modelled functions ${inFnLinked}/${inFn.length} (${pct(inFnLinked, inFn.length)} %)` : ''));
+    (inFn.length ? `; inside modelled functions ${inFnLinked}/${inFn.length} (${pct(inFnLinked, inFn.length)} %)` : '') +
+    (claims.length ? `; ${claims.length} claims checked on ${machineSpec}: ${tally(true)} ✓, ${tally(false)} ✗, ${tally(null)} not modelled` : ''));
   return 0;
 }
 

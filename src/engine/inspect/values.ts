@@ -160,9 +160,10 @@ export function bdataVal(k: Kernel): KVal {
     fields: () => [
       ['node_boot_start', int(b.node_boot_start)],
       ['node_low_pfn', int(b.node_low_pfn)],
-      ['node_bootmem_map', b.node_bootmem_map ? ptr(b.node_bootmem_map, 'void *', () => ({
-        t: 'array', ctype: `unsigned char [${k.bootmem_map.length}]`, addr: b.node_bootmem_map, length: k.bootmem_map.length, elemSize: 1, at: (i) => int(k.bootmem_map[i], 'unsigned char'),
-      })) : ptr(0, 'void *')],
+      ['node_bootmem_map', b.node_bootmem_map ? {
+        t: 'ptr', addr: b.node_bootmem_map, ctype: 'void *', elemSize: 4, elem: (i: number) => word(k.bootmem_map, i),
+        target: () => ({ t: 'array', ctype: `unsigned char [${k.bootmem_map.length}]`, addr: b.node_bootmem_map, length: k.bootmem_map.length, elemSize: 1, at: (i: number) => int(k.bootmem_map[i], 'unsigned char') }),
+      } as KVal : ptr(0, 'void *')],
       ['last_offset', int(b.last_offset)],
       ['last_pos', int(b.last_pos)],
     ],
