@@ -2,7 +2,7 @@
 // Uri), as a walkthrough link would: the report it returns is what the output channel shows.
 
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -17,11 +17,18 @@ interface BootReport {
 
 const boot = (arg: string | vscode.Uri): Thenable<BootReport | undefined> => vscode.commands.executeCommand<BootReport | undefined>('mm24.bootMachine', arg);
 
-function file(name: string, content: unknown): vscode.Uri {
+/** Runs `fn` with a `file(name, content)` that writes into a temporary folder, removed after. */
+async function withFiles(fn: (file: (name: string, content: unknown) => vscode.Uri) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'mm24-suite-'));
-  const p = join(dir, name);
-  writeFileSync(p, typeof content === 'string' ? content : JSON.stringify(content));
-  return vscode.Uri.file(p);
+  try {
+    await fn((name, content) => {
+      const p = join(dir, name);
+      writeFileSync(p, typeof content === 'string' ? content : JSON.stringify(content));
+      return vscode.Uri.file(p);
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 test('pc-2g-highmem boots with 2.4.0\'s figures (HIGHMEM4G: 1152 MB above 896 MB)', async () => {
@@ -48,17 +55,17 @@ test('every preset the quick pick offers boots', async () => {
   }
 });
 
-test('a machine file boots; a scenario file boots its machine', async () => {
+test('a machine file boots; a scenario file boots its machine', () => withFiles(async (file) => {
   const m = await boot(file('m.json', { e820: [[0, '0x9fc00', 1], ['0x9fc00', 1024, 2], ['0x100000', 15 * 1048576, 1]] }));
   assert.ok(m, 'machine file did not boot');
   assert.equal(m.machine, 'm.json');
   assert.ok(m.log.includes('zone(0): 4096 pages.'), m.log.join('\n'));
   const s = await boot(file('s.json', { machine: 'pc-64m', ops: [] }));
   assert.equal(s?.machine, 'pc-64m');
-});
+}));
 
-test('refused input changes nothing and resolves to undefined', async () => {
+test('refused input changes nothing and resolves to undefined', () => withFiles(async (file) => {
   assert.equal(await boot(file('bad.json', '{"e820": [')), undefined);
   assert.equal(await boot(file('field.json', { e820: [[0, 654336, 1], [1048576, 1048576, 1]], highmem: 'yes' })), undefined);
   assert.equal(await boot('pc-3g'), undefined);
-});
+}));
