@@ -331,6 +331,12 @@ export function linkText(text: string, opts: { markdown?: boolean } = {}): Linke
       i++;
       continue;
     }
+    const labelled = /^(?:case\s+[^:]+|default)\s*:\s*([^;]+;)/.exec(trimmed);
+    if (labelled) {
+      setLink(i, matchStatement(labelled[1], context, seen, false));
+      i++;
+      continue;
+    }
     if (/^(case\s+[^:]+|default)\s*:$/.test(trimmed)) {
       const fn = context[0];
       const sw = fn ? probesOf(fn).find((p) => /^switch\s*\(/.test(p.text)) : undefined;

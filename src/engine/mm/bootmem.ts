@@ -137,6 +137,7 @@ export function* __alloc_bootmem_core(k: Kernel, size: number, align: number, go
   let i = 0, start = 0, ret = 0, offset = 0, remaining_size = 0;
   let areasize = 0, preferred = 0, incr = 0, eidx = 0, j = -1;
   yield frame(() => ({ bdata, size, align, goal, i, start, ret, offset, remaining_size, areasize, preferred, incr, eidx }));
+  yield $('unsigned long i, start = 0;');
   yield $('unsigned long eidx = bdata->node_low_pfn - (bdata->node_boot_start >> PAGE_SHIFT);');
   eidx = bdata.node_low_pfn - Math.floor(bdata.node_boot_start / PAGE_SIZE);
   yield $('if (!size) BUG();');
@@ -157,6 +158,7 @@ export function* __alloc_bootmem_core(k: Kernel, size: number, align: number, go
   incr = Math.floor(align / PAGE_SIZE) || 1;
   let found = false;
   for (;;) { // (model) restart_scan:
+    yield $('restart_scan:');
     for (i = preferred; (yield $('for (i = preferred; i < eidx; i += incr)')), i < eidx; i += incr) {
       yield $('if (test_bit(i, bdata->node_bootmem_map))');
       if (test_bit(i, map)) {
@@ -165,6 +167,17 @@ export function* __alloc_bootmem_core(k: Kernel, size: number, align: number, go
       }
       yield $('for (j = i + 1; j < i + areasize; ++j)');
       j = find_next_set_bit(map, i + 1, Math.min(i + areasize, eidx));
+      if (j >= 0 || i + areasize > eidx) {
+        // The page that fails the window: past the end, or reserved.
+        yield $('if (j >= eidx)');
+        if (j < 0) {
+          yield $('goto fail_block;');
+        } else {
+          yield $('if (test_bit (j, bdata->node_bootmem_map))');
+          yield $('goto fail_block;', 2);
+        }
+        yield $('fail_block:;');
+      }
       if (j < 0 && i + areasize <= eidx) {
         yield $('start = i;');
         start = i;
@@ -186,6 +199,7 @@ export function* __alloc_bootmem_core(k: Kernel, size: number, align: number, go
     }
     break;
   }
+  yield $('found:');
   yield $('if (start >= eidx)');
   if (start >= eidx) {
     yield $('BUG();');
@@ -254,6 +268,8 @@ function alignUp(x: number, align: number): number {
 export function* __alloc_bootmem(k: Kernel, size: number, align: number, goal: number): Kgen<number> {
   let ptr = 0;
   yield frame(() => ({ size, align, goal, ptr }));
+  yield $('pg_data_t *pgdat = pgdat_list;');
+  yield $('while (pgdat)');
   yield $('if ((ptr = __alloc_bootmem_core(pgdat->bdata, size, align, goal)))');
   ptr = yield call(__alloc_bootmem_core, k, size, align, goal);
   yield $('return(ptr);');
@@ -267,6 +283,8 @@ export function* free_all_bootmem_core(k: Kernel): Kgen<number> {
   let page = 0, i = 0, count = 0, total = 0, idx = 0, mappages = 0;
   yield frame(() => ({ page, bdata, i, count, total, idx }));
   yield $('struct page *page = pgdat->node_mem_map;');
+  yield $('bootmem_data_t *bdata = pgdat->bdata;');
+  yield $('unsigned long i, count, total = 0;');
   page = 0;
   yield $('if (!bdata->node_bootmem_map) BUG();');
   if (!bdata.node_bootmem_map) throw new KernelBug(FILE, 'free_all_bootmem_core', 'no bootmem bitmap');

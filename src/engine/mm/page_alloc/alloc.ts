@@ -19,6 +19,9 @@ const PAGES_MIN = 0;
 const PAGES_LOW = 1;
 const PAGES_HIGH = 2;
 const __GFP_WAIT = 0x01;
+/** The model has no page cache: no dirty pages, no kreclaimd waiting. */
+const NR_INACTIVE_DIRTY_PAGES = 0;
+const KRECLAIMD_WAITING = false;
 const __GFP_IO = 0x04;
 
 /** The zones of node_zonelists[gfp_mask], NULL-terminated. */
@@ -89,6 +92,7 @@ export function* __alloc_pages(k: Kernel, zonelist: number, order: number): Kgen
   let zone = 0, direct_reclaim = 0, gfp_mask = 0, page = -1;
   let z: Zone | null = null;
   yield frame(() => ({ zonelist, order, zone, z, direct_reclaim, gfp_mask, page }));
+  yield $('int direct_reclaim = 0;');
   yield $('unsigned int gfp_mask = zonelist->gfp_mask;');
   gfp_mask = zonelist;
   yield $('memory_pressure++;');
@@ -102,9 +106,15 @@ export function* __alloc_pages(k: Kernel, zonelist: number, order: number): Kgen
   if (shortage(k)) {
     yield $('wakeup_kswapd(0);');
     k.kswapd_wakeups++;
+  } else {
+    // No dirty pages in the model: bdflush is never woken.
+    yield $('if (free_shortage() && nr_inactive_dirty_pages > free_shortage() && nr_inactive_dirty_pages >= freepages.high)');
+    if (NR_INACTIVE_DIRTY_PAGES) {
+      yield $('wakeup_bdflush(0);');
+    }
   }
   for (;;) { // (model) try_again:
-    // try_again:
+    yield $('try_again:');
     yield $('zone = zonelist->zones;');
     zone = 0;
     for (; (yield $('for (;;)')), true; ) {
@@ -128,6 +138,10 @@ export function* __alloc_pages(k: Kernel, zonelist: number, order: number): Kgen
         }
       } else {
         yield $('if (z->free_pages < z->pages_min && waitqueue_active(&kreclaimd_wait))');
+        // No kreclaimd sleeps in the model.
+        if (KRECLAIMD_WAITING) {
+          yield $('wake_up_interruptible(&kreclaimd_wait);');
+        }
       }
     }
     yield $('page = __alloc_pages_limit(zonelist, order, PAGES_HIGH, direct_reclaim);');
@@ -148,6 +162,8 @@ export function* __alloc_pages(k: Kernel, zonelist: number, order: number): Kgen
     k.kswapd_wakeups++;
     yield $('if (gfp_mask & __GFP_WAIT)');
     if (gfp_mask & __GFP_WAIT) {
+      yield $('__set_current_state(TASK_RUNNING);');
+      yield $('current->policy |= SCHED_YIELD;');
       yield $('schedule();');
     }
     yield $('page = __alloc_pages_limit(zonelist, order, PAGES_MIN, direct_reclaim);');
@@ -161,7 +177,36 @@ export function* __alloc_pages(k: Kernel, zonelist: number, order: number): Kgen
     yield $('if (order > 0 && (gfp_mask & __GFP_WAIT))');
     if (order > 0 && gfp_mask & __GFP_WAIT) {
       // page_launder frees nothing and no zone has inactive_clean pages to reclaim.
+      yield $('zone = zonelist->zones;', 2);
+      yield $('current->flags |= PF_MEMALLOC;');
       yield $('page_launder(gfp_mask, 1);');
+      yield $('current->flags &= ~PF_MEMALLOC;');
+      zone = 0;
+      for (; (yield $('for (;;)', 2)), true; ) {
+        yield $('zone_t *z = *(zone++);', 2);
+        z = zoneAt(k, zonelist, zone++);
+        yield $('if (!z)', 2);
+        if (!z) {
+          yield $('break;', 2);
+          break;
+        }
+        yield $('if (!z->size)');
+        if (!z.size) {
+          yield $('continue;');
+          continue;
+        }
+        while ((yield $('while (z->inactive_clean_pages)')), z.inactive_clean_pages) {
+          // Never taken: the model's zones hold no inactive_clean pages.
+          yield $('page = reclaim_page(z);');
+          yield $('if (!page)');
+          yield $('break;', 3);
+          yield $('__free_page(page);');
+          yield $('page = rmqueue(z, order);', 2);
+          yield $('if (page)', 5);
+          yield $('return page;', 5);
+          break;
+        }
+      }
     }
     yield $('if ((gfp_mask & (__GFP_WAIT|__GFP_IO)) == (__GFP_WAIT|__GFP_IO))');
     if ((gfp_mask & (__GFP_WAIT | __GFP_IO)) === (__GFP_WAIT | __GFP_IO)) {
@@ -190,32 +235,32 @@ export function* __alloc_pages(k: Kernel, zonelist: number, order: number): Kgen
     break;
   }
   // Final phase: any zone above pages_min / 4.
-  yield $('zone = zonelist->zones;', 2);
+  yield $('zone = zonelist->zones;', 3);
   zone = 0;
-  for (; (yield $('for (;;)', 2)), true; ) {
-    yield $('zone_t *z = *(zone++);', 2);
+  for (; (yield $('for (;;)', 3)), true; ) {
+    yield $('zone_t *z = *(zone++);', 3);
     z = zoneAt(k, zonelist, zone++);
-    yield $('if (!z)', 2);
+    yield $('if (!z)', 3);
     if (!z) {
-      yield $('break;', 2);
+      yield $('break;', 4);
       break;
     }
     yield $('if (!z->size) BUG();', 2);
     if (!z.size) throw new KernelBug(FILE, '__alloc_pages', 'an empty zone on a zonelist');
     yield $('if (direct_reclaim)');
     if (direct_reclaim) {
-      yield $('page = reclaim_page(z);');
+      yield $('page = reclaim_page(z);', 2);
     }
     yield $('if (z->free_pages < z->pages_min / 4 && !(current->flags & PF_MEMALLOC))');
     if (z.free_pages < Math.floor(z.pages_min / 4)) {
-      yield $('continue;');
+      yield $('continue;', 2);
       continue;
     }
-    yield $('page = rmqueue(z, order);', 2);
+    yield $('page = rmqueue(z, order);', 3);
     page = yield call(rmqueue, k, z, order);
-    yield $('if (page)', 5);
+    yield $('if (page)', 6);
     if (page >= 0) {
-      yield $('return page;', 5);
+      yield $('return page;', 6);
       return page;
     }
   }

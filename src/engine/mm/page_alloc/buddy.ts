@@ -214,6 +214,7 @@ export function* free_pages(k: Kernel, addr: number, order: number): Kgen<void> 
 export function* nr_free_pages(k: Kernel): Kgen<number> {
   let sum = 0, zone = 0;
   yield frame(() => ({ sum, zone }));
+  yield $('pg_data_t *pgdat = pgdat_list;');
   yield $('sum = 0;');
   sum = 0;
   yield $('while (pgdat)');
@@ -221,6 +222,7 @@ export function* nr_free_pages(k: Kernel): Kgen<number> {
     yield $('sum += zone->free_pages;');
     sum += k.zones[zone].free_pages;
   }
+  yield $('pgdat = pgdat->node_next;');
   yield $('return sum;');
   return sum;
 }

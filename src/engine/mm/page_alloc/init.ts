@@ -15,6 +15,8 @@ import type { Kernel, Zone } from '../../state';
 import { __alloc_bootmem } from '../bootmem';
 
 const FILE = 'mm/page_alloc.c';
+/** free_area_init passes no zholes_size on i386: every zone is counted whole, holes included. */
+const ZHOLES_SIZE = false;
 
 /** MAP_ALIGN of mmzone.h: round an offset up to a multiple of sizeof(struct page). */
 const MAP_ALIGN = (x: number): number => (x % SIZEOF.page === 0 ? x : x + SIZEOF.page - (x % SIZEOF.page));
@@ -34,6 +36,7 @@ export function* free_area_init_core(k: Kernel, nid: number, zones_size: number[
     nid, zones_size, zone_start_paddr, p, i, j, map_size, totalpages, offset, realtotalpages,
     cumulative, lmem_map, zone, mask, size, realsize, bitmap_size, page,
   }));
+  yield $('unsigned int cumulative = 0;');
   yield $('totalpages = 0;');
   totalpages = 0;
   for (i = 0; (yield $('for (i = 0; i < MAX_NR_ZONES; i++)')), i < MAX_NR_ZONES; i++) {
@@ -45,6 +48,11 @@ export function* free_area_init_core(k: Kernel, nid: number, zones_size: number[
   yield $('realtotalpages = totalpages;');
   realtotalpages = totalpages;
   yield $('if (zholes_size)');
+  if (ZHOLES_SIZE) {
+    for (i = 0; (yield $('for (i = 0; i < MAX_NR_ZONES; i++)', 2)), i < MAX_NR_ZONES; i++) {
+      yield $('realtotalpages -= zholes_size[i];');
+    }
+  }
   yield $('printk("On node %d totalpages: %lu\\n", nid, realtotalpages);');
   k.printk(`On node ${nid} totalpages: ${realtotalpages}`);
   yield $('memlist_init(&active_list);');
@@ -84,6 +92,9 @@ export function* free_area_init_core(k: Kernel, nid: number, zones_size: number[
     yield $('realsize = size = zones_size[j];');
     realsize = size = zones_size[j];
     yield $('if (zholes_size)', 2);
+    if (ZHOLES_SIZE) {
+      yield $('realsize -= zholes_size[j];');
+    }
     yield $('printk("zone(%lu): %lu pages.\\n", j, size);');
     k.printk(`zone(${j}): ${size} pages.`);
     yield $('zone->size = size;');

@@ -118,8 +118,32 @@ export function* setup_arch(k: Kernel): Kgen<void> {
     k.setup = { start_pfn, max_pfn, max_low_pfn, bootmap_size };
   };
   yield frame(() => ({ bootmap_size, start_pfn, max_pfn, max_low_pfn, i, start, end, curr_pfn, last_pfn, size, res }));
+  // The boot parameters setup.S left in empty_zero_page: statements the model steps, no state.
+  yield $('ROOT_DEV = to_kdev_t(ORIG_ROOT_DEV);');
+  yield $('drive_info = DRIVE_INFO;');
+  yield $('screen_info = SCREEN_INFO;');
+  yield $('apm_info.bios = APM_BIOS_INFO;');
+  yield $('if( SYS_DESC_TABLE.length != 0 )');
+  if (SYS_DESC_TABLE_LENGTH) {
+    yield $('MCA_bus = SYS_DESC_TABLE.table[3] &0x2;');
+    yield $('machine_id = SYS_DESC_TABLE.table[0];');
+    yield $('machine_submodel_id = SYS_DESC_TABLE.table[1];');
+    yield $('BIOS_revision = SYS_DESC_TABLE.table[2];');
+  }
+  yield $('aux_device_present = AUX_DEVICE_INFO;');
   yield $('setup_memory_region();');
   yield call(setup_memory_region, k);
+  yield $('if (!MOUNT_ROOT_RDONLY)');
+  yield $('root_mountflags &= ~MS_RDONLY;');
+  yield $('init_mm.start_code = (unsigned long) &_text;');
+  yield $('init_mm.end_code = (unsigned long) &_etext;');
+  yield $('init_mm.end_data = (unsigned long) &_edata;');
+  yield $('init_mm.brk = (unsigned long) &_end;');
+  yield $('code_resource.start = virt_to_bus(&_text);');
+  yield $('code_resource.end = virt_to_bus(&_etext)-1;');
+  yield $('data_resource.start = virt_to_bus(&_etext);');
+  yield $('data_resource.end = virt_to_bus(&_edata)-1;');
+  yield $('parse_mem_cmdline(cmdline_p);');
   yield $('start_pfn = PFN_UP(__pa(&_end));');
   start_pfn = PFN_UP(k.machine.kernel_end);
   yield $('max_pfn = 0;');
@@ -242,6 +266,18 @@ export function* setup_arch(k: Kernel): Kgen<void> {
     yield $('switch (e820.map[i].type)');
     const name = e.type === E820_RAM ? 'System RAM' : e.type === E820_ACPI ? 'ACPI Tables'
       : e.type === E820_NVS ? 'ACPI Non-volatile Storage' : 'reserved';
+    if (e.type === E820_RAM) {
+      yield $('res->name = "System RAM";');
+    } else if (e.type === E820_ACPI) {
+      yield $('res->name = "ACPI Tables";');
+    } else if (e.type === E820_NVS) {
+      yield $('res->name = "ACPI Non-volatile Storage";');
+    } else {
+      yield $('res->name = "reserved";');
+    }
+    if (e.type === E820_RAM || e.type === E820_ACPI || e.type === E820_NVS) {
+      yield $('break;');
+    }
     yield $('res->start = e820.map[i].addr;');
     yield $('res->end = res->start + e820.map[i].size - 1;');
     yield $('res->flags = IORESOURCE_MEM | IORESOURCE_BUSY;');
@@ -254,4 +290,12 @@ export function* setup_arch(k: Kernel): Kgen<void> {
     }
   }
   yield $('request_resource(&iomem_resource, &vram_resource);');
+  for ((yield $('for (i = 0; i < STANDARD_IO_RESOURCES; i++)')), i = 0; (yield $('for (i = 0; i < STANDARD_IO_RESOURCES; i++)')), i < STANDARD_IO_RESOURCES; i++) {
+    yield $('request_resource(&ioport_resource, standard_io_resources+i);');
+  }
 }
+
+/** The boot parameters of the model's machine: no MCA system description table. */
+const SYS_DESC_TABLE_LENGTH = 0;
+/** dma1, pic1, timer, keyboard, dma page reg, pic2, dma2, fpu: 2.4.0's standard_io_resources. */
+const STANDARD_IO_RESOURCES = 8;

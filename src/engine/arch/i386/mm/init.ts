@@ -314,7 +314,11 @@ export function* mem_init(k: Kernel): Kgen<void> {
   if (k.CONFIG_X86_PAE) {
     yield $('if (!cpu_has_pae)');
   }
+  // PSE CPUs have wp_works_ok set by pagetable_init; without PSE it is tested here.
   yield $('if (boot_cpu_data.wp_works_ok < 0)');
+  if (!k.cpu_has_pse) {
+    yield $('test_wp_bit();');
+  }
   yield $('zap_low_mappings();');
   k.booted = true;
 }
