@@ -192,6 +192,31 @@ for (const [cfile, lines] of listings) {
   mkdirSync(dirname(target), { recursive: true });
   writeFileSync(target, lines.join('\n') + '\n');
 }
+// The annotated listings: the same lines (so probes keep their line numbers), each annotated
+// statement with its note as a trailing comment, in 简体中文 (zh-cn) or English (en).
+const annFile = join(root, 'media', 'listings-annotations', 'annotations.json');
+if (existsSync(annFile)) {
+  const ann = JSON.parse(readFileSync(annFile, 'utf8'));
+  for (const lang of ['zh-cn', 'en']) {
+    const key = lang === 'zh-cn' ? 'zh' : 'en';
+    for (const [cfile, lines] of listings) {
+      const out = [...lines];
+      for (const [fn, t] of Object.entries(probeTable)) {
+        if (t.cfile !== cfile) continue;
+        const a = ann[fn];
+        if (!a) continue;
+        if (a.summary) out[t.header] = `${out[t.header]}\t/* ${a.summary[key]} */`;
+        for (const l of a.lines ?? []) {
+          const p = t.probes.find((x) => x.text === l.text && x.occurrence === (l.occurrence ?? 1));
+          if (p && !out[p.line].includes('/*')) out[p.line] = `${out[p.line]}\t/* ${l[key]} */`;
+        }
+      }
+      const target = join(listDir, lang, cfile);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, out.join('\n') + '\n');
+    }
+  }
+}
 for (const [fn, t] of Object.entries(probeTable)) {
   if (t.cfile === undefined) {
     if (t.probes.length) errors.push(`${t.file}: ${fn} has probes but is not an exported kernel function with a listing`);

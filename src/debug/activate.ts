@@ -8,11 +8,25 @@ import { PRESET_NAMES } from '../engine/machine';
 
 const LANGUAGES = ['markdown', 'c', 'plaintext'];
 
+/** The annotated listings in the language the setting (or VS Code's display language) picks. */
+export function listingsRoot(context: vscode.ExtensionContext): vscode.Uri {
+  const pick = vscode.workspace.getConfiguration('mm24').get<string>('listingLanguage', 'auto');
+  const lang = pick === 'auto' ? (vscode.env.language.toLowerCase().startsWith('zh') ? 'zh-cn' : 'en') : pick;
+  return vscode.Uri.joinPath(context.extensionUri, 'media', 'listings', lang);
+}
+
 export function registerDebugger(context: vscode.ExtensionContext): void {
-  const listings = vscode.Uri.joinPath(context.extensionUri, 'media', 'listings').fsPath;
   context.subscriptions.push(
     vscode.debug.registerDebugAdapterDescriptorFactory('mm24', {
-      createDebugAdapterDescriptor: () => new vscode.DebugAdapterInlineImplementation(new Mm24DebugSession(listings)),
+      createDebugAdapterDescriptor: () => new vscode.DebugAdapterInlineImplementation(new Mm24DebugSession(listingsRoot(context).fsPath)),
+    }),
+    vscode.commands.registerCommand('mm24.openListing', async () => {
+      const root = listingsRoot(context);
+      const files = ['mm/page_alloc.c', 'mm/bootmem.c', 'arch/i386/mm/init.c', 'arch/i386/kernel/setup.c', 'init/main.c'];
+      const file = await vscode.window.showQuickPick(files, { title: vscode.l10n.t("Open an annotated listing of the engine (2.4.0's statements, annotated)") });
+      if (!file) return;
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(root, file));
+      await vscode.window.showTextDocument(doc, { preview: false });
     }),
     vscode.debug.registerDebugConfigurationProvider('mm24', new DefaultConfiguration()),
     vscode.debug.registerDebugConfigurationProvider('mm24', {
