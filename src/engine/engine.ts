@@ -31,7 +31,12 @@ export class Engine {
   /** Boots in run mode. A KernelBug from 2.4.0's boot path propagates. */
   static boot(machine: Machine): Engine {
     const k = new Kernel(machine);
-    runKernel(start_kernel, k);
+    try {
+      runKernel(start_kernel, k);
+    } catch (e) {
+      if (e instanceof KernelBug) e.log = [...k.log];
+      throw e;
+    }
     return new Engine(machine, k);
   }
 

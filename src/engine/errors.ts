@@ -19,6 +19,8 @@ export class RequestError extends Error {
 
 /** A condition on which 2.4.0 calls BUG(): names the kernel file and function. */
 export class KernelBug extends Error {
+  /** What the kernel had printed before it hit BUG() (set when a boot dies). */
+  log: string[] = [];
   constructor(readonly file: string, readonly func: string, readonly detail: string) {
     super(`kernel BUG at ${file}, in ${func}(): ${detail}`);
     this.name = 'KernelBug';

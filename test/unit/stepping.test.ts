@@ -98,5 +98,6 @@ describe('a machine 2.4.0 cannot boot', () => {
     }
     expect(err).toBeInstanceOf(KernelBug);
     expect(err).toMatchObject({ file: 'mm/bootmem.c', func: '__alloc_bootmem_core' });
+    expect((err as KernelBug).log).toContain('On node 0 totalpages: 16777216'); // what it printed before BUG()
   });
 });
