@@ -33,6 +33,7 @@ export function registerDebugger(context: vscode.ExtensionContext): void {
       provideDebugConfigurations: () => PRESET_NAMES.map((m) => launchFor(m)),
     }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     ...LANGUAGES.map((language) => vscode.languages.registerEvaluatableExpressionProvider({ language }, { provideEvaluatableExpression })),
+    ...LANGUAGES.map((language) => vscode.languages.registerInlineValuesProvider({ language }, { provideInlineValues })),
   );
 }
 
@@ -84,4 +85,29 @@ export function provideEvaluatableExpression(document: vscode.TextDocument, posi
     return new vscode.EvaluatableExpression(new vscode.Range(position.line, start, position.line, start + expr.length), expr);
   }
   return undefined;
+}
+
+const NOT_VARIABLES = new Set(['if', 'else', 'for', 'while', 'do', 'return', 'break', 'continue', 'switch', 'case', 'default', 'sizeof',
+  'unsigned', 'long', 'int', 'char', 'struct', 'static', 'void', 'NULL', 'BUG', 'goto']);
+
+/**
+ * Inline values during a stop: the stopped frame's locals named on the lines from a little above
+ * the stop down to it, looked up in the Variables view (no evaluation of their own).
+ */
+export function provideInlineValues(document: vscode.TextDocument, viewPort: vscode.Range, context: vscode.InlineValueContext): vscode.InlineValue[] {
+  const out: vscode.InlineValue[] = [];
+  const last = Math.min(context.stoppedLocation.end.line, document.lineCount - 1);
+  const first = Math.max(viewPort.start.line, last - 30);
+  for (let l = first; l <= last; l++) {
+    const text = document.lineAt(l).text.replace(/\/\/.*$/, '').replace(/\/\*.*?\*\//g, '');
+    const seen = new Set<string>();
+    for (const m of text.matchAll(/(?<![\w>.])([a-z_]\w*)\b(?!\s*\()/g)) {
+      const name = m[1];
+      if (NOT_VARIABLES.has(name) || seen.has(name)) continue;
+      seen.add(name);
+      const start = m.index ?? 0;
+      out.push(new vscode.InlineValueVariableLookup(new vscode.Range(l, start, l, start + name.length), name, false));
+    }
+  }
+  return out;
 }

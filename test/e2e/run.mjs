@@ -19,6 +19,7 @@ import * as S from '../../scripts/e2e-setup.mjs';
 import { buildSuite } from './build-suite.mjs';
 import { exthostLog, prepareProfile } from './lib/profile.mjs';
 import * as W from './lib/workbench.mjs';
+import { debugTests } from './debug.mjs';
 
 const KEEP = process.argv.includes('--keep');
 const ONLY = process.argv.find((a) => a.startsWith('--session='))?.slice(10); // 1, 2 or 3, for debugging
@@ -141,6 +142,8 @@ async function session1(cs, scratch, vsix) {
     });
 
     if (errors.length) log(`page errors (not failures): ${errors.slice(0, 5).join(' | ')}`);
+
+    await debugTests(page, test, W, readFileSync(join(S.REPO, 'media', 'walkthrough', 'mm-2.4-notes.md'), 'utf8').split('\n'));
   } finally {
     await browser.close();
     await server.stop();
