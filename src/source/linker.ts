@@ -345,7 +345,7 @@ export function linkText(text: string, opts: { markdown?: boolean } = {}): Linke
       continue;
     }
     // A declaration without an initialiser: the local it declares.
-    if (DECL.test(trimmed) && context.length) {
+    if ((DECL.test(trimmed) || /^(?:unsigned|signed)\s+\w+\s*;$/.test(trimmed)) && context.length) {
       const name = /(\w+)\s*(\[[^\]]*\])?\s*;$/.exec(trimmed)![1];
       links.set(i, { kind: 'declaration', fn: context[0], name });
       i++;

@@ -272,6 +272,12 @@ export function* __alloc_bootmem(k: Kernel, size: number, align: number, goal: n
   yield $('while (pgdat)');
   yield $('if ((ptr = __alloc_bootmem_core(pgdat->bdata, size, align, goal)))');
   ptr = yield call(__alloc_bootmem_core, k, size, align, goal);
+  if (!ptr) {
+    // Never taken: __alloc_bootmem_core BUG()s rather than return NULL.
+    yield $('pgdat = pgdat->node_next;');
+    yield $('BUG();');
+    yield $('return NULL;');
+  }
   yield $('return(ptr);');
   return ptr;
 }

@@ -38,7 +38,10 @@ export function* show_free_areas_core(k: Kernel, out: string[]): Kgen<void> {
           yield $('curr = memlist_next(curr);');
           curr = k.next[curr];
           yield $('if (curr == head)');
-          if (curr === head) break;
+          if (curr === head) {
+            yield $('break;');
+            break;
+          }
           yield $('nr++;');
           nr++;
         }

@@ -92,6 +92,18 @@ export function* print_memory_map(k: Kernel, who: string): Kgen<void> {
     yield $('switch (e820.map[i].type)');
     const kind = e.type === E820_RAM ? '(usable)' : e.type === E820_RESERVED ? '(reserved)'
       : e.type === E820_ACPI ? '(ACPI data)' : e.type === E820_NVS ? '(ACPI NVS)' : `type ${e.type}`;
+    if (e.type === E820_RAM) {
+      yield $('printk("(usable)\\n");');
+    } else if (e.type === E820_RESERVED) {
+      yield $('printk("(reserved)\\n");');
+    } else if (e.type === E820_ACPI) {
+      yield $('printk("(ACPI data)\\n");');
+    } else if (e.type === E820_NVS) {
+      yield $('printk("(ACPI NVS)\\n");');
+    } else {
+      yield $('printk("type %lu\\n", e820.map[i].type);');
+    }
+    yield $('break;');
     k.printk(` ${who}: ${hex16(e.size)} @ ${hex16(e.addr)} ${kind}`);
   }
 }
@@ -103,7 +115,18 @@ export function* setup_memory_region(k: Kernel): Kgen<void> {
   yield $('char *who = "BIOS-e820";');
   yield $('if (copy_e820_map(E820_MAP, E820_MAP_NR) < 0)');
   // machine.ts refuses maps copy_e820_map would ignore, so this never takes the BIOS-88 path.
-  yield call(copy_e820_map, k, k.machine.e820);
+  const copied: number = yield call(copy_e820_map, k, k.machine.e820);
+  if (copied < 0) {
+    // Never taken: machine.ts refuses what copy_e820_map would ignore.
+    yield $('if (ALT_MEM_K < EXT_MEM_K)');
+    yield $('mem_size = EXT_MEM_K;');
+    yield $('who = "BIOS-88";');
+    yield $('mem_size = ALT_MEM_K;');
+    yield $('who = "BIOS-e801";');
+    yield $('e820.nr_map = 0;');
+    yield $('add_memory_region(0, LOWMEMSIZE(), E820_RAM);');
+    yield $('add_memory_region(HIGH_MEMORY, (mem_size << 10) - HIGH_MEMORY, E820_RAM);');
+  }
   yield $('printk("BIOS-provided physical RAM map:\\n");');
   k.printk('BIOS-provided physical RAM map:');
   yield $('print_memory_map(who);');

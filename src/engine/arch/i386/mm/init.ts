@@ -16,6 +16,8 @@ import { __free_page, nr_free_pages } from '../../../mm/page_alloc/buddy';
 import { free_area_init } from '../../../mm/page_alloc/init';
 
 const FILE = 'arch/i386/mm/init.c';
+/** pmd_offset(pgd, 0) always finds the pmd page just set: 2.4.0's "PAE BUG #02!" never prints here. */
+const PMD_MISPLACED = false;
 const U32 = 0x1_0000_0000;
 
 /** alloc_bootmem_low_pages(PAGE_SIZE): page-aligned, lowest free page first. */
@@ -55,6 +57,9 @@ export function* fixrange_init(k: Kernel, start: number, end: number): Kgen<void
         yield $('set_pgd(pgd, __pgd(__pa(pmd) + 0x1));');
         k.pmdPresent.add(`pgd${i}`);
         yield $('if (pmd != pmd_offset(pgd, 0))');
+        if (PMD_MISPLACED) {
+          yield $('printk("PAE BUG #02!\\n");');
+        }
       }
       yield $('pmd = pmd_offset(pgd, vaddr);');
     } else {
@@ -225,6 +230,7 @@ export function* paging_init(k: Kernel): Kgen<void> {
   }
   yield $('free_area_init(zones_size);');
   yield call(free_area_init, k, zones_size);
+  yield $('return;');
 }
 
 /**
@@ -313,6 +319,10 @@ export function* mem_init(k: Kernel): Kgen<void> {
   k.printk(`Memory: ${free * 4}k/${k.max_mapnr * 4}k available (${codesize >> 10}k kernel code, ${reservedpages * 4}k reserved, ${datasize >> 10}k data, ${initsize >> 10}k init, ${k.totalhigh_pages * 4}k highmem)`);
   if (k.CONFIG_X86_PAE) {
     yield $('if (!cpu_has_pae)');
+    if (!k.CONFIG_X86_PAE) {
+      // Never taken: a PAE kernel runs on a PAE CPU here.
+      yield $('panic("cannot execute a PAE-enabled kernel on a PAE-less CPU!");');
+    }
   }
   // PSE CPUs have wp_works_ok set by pagetable_init; without PSE it is tested here.
   yield $('if (boot_cpu_data.wp_works_ok < 0)');
