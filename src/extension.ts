@@ -3,11 +3,13 @@ import * as vscode from 'vscode';
 import { registerDebugger } from './debug/activate';
 import { registerBootMachine } from './ui/boot';
 import { registerWalkthrough } from './ui/walkthrough';
+import { registerViews } from './views/register';
 
 export function activate(context: vscode.ExtensionContext): void {
   registerWalkthrough(context);
   registerBootMachine(context);
   registerDebugger(context);
+  registerViews(context);
 }
 
 export function deactivate(): void {}

@@ -8,6 +8,8 @@ import { KernelBug, MachineError } from '../engine/errors';
 import { buddyinfo } from '../engine/inspect/report';
 import { PRESET_NAMES, parseMachine, presetMachine, type Machine } from '../engine/machine';
 import { show_free_areas_core } from '../engine/mm/page_alloc/show';
+import { publishEngine } from '../views/model';
+import { mm24Output } from '../views/output';
 
 export const BOOT_COMMAND = 'mm24.bootMachine';
 
@@ -23,7 +25,7 @@ export interface BootReport {
 type Choice = { kind: 'preset'; name: string } | { kind: 'file'; uri: vscode.Uri };
 
 export function registerBootMachine(context: vscode.ExtensionContext): void {
-  const channel = vscode.window.createOutputChannel('mm24');
+  const channel = mm24Output();
   context.subscriptions.push(
     channel,
     vscode.commands.registerCommand(BOOT_COMMAND, (arg?: unknown) => bootMachine(channel, arg)),
@@ -144,6 +146,7 @@ function boot(machine: Machine): BootReport | undefined {
     }
     throw e;
   }
+  publishEngine(engine, 'boot');
   const free: string[] = [];
   runKernel(show_free_areas_core, engine.k, free);
   // buddyinfo's first line is its own English caption; the channel gives a translated one.

@@ -19,6 +19,7 @@ import * as S from '../../scripts/e2e-setup.mjs';
 import { buildSuite } from './build-suite.mjs';
 import { exthostLog, prepareProfile } from './lib/profile.mjs';
 import * as W from './lib/workbench.mjs';
+import { viewsTests } from './views.mjs';
 import { debugTests } from './debug.mjs';
 
 const KEEP = process.argv.includes('--keep');
@@ -140,6 +141,8 @@ async function session1(cs, scratch, vsix) {
       const lines = await W.waitForOutput(page, 'mm24', 'zone(2): 294912 pages.', 2_000);
       assert(lines.some((x) => x.startsWith('── pc-2g-highmem')), 'the output channel changed');
     });
+
+    await viewsTests(page, { test, W, assert, log, timings, workspace: profile.workspace });
 
     if (errors.length) log(`page errors (not failures): ${errors.slice(0, 5).join(' | ')}`);
 
