@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { registerDebugger } from './debug/activate';
 import { registerBootMachine } from './ui/boot';
+import { registerLinking } from './ui/linking';
 import { registerWalkthrough } from './ui/walkthrough';
 import { registerViews } from './views/register';
 
@@ -9,6 +10,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerWalkthrough(context);
   registerBootMachine(context);
   registerDebugger(context);
+  registerLinking(context);
   registerViews(context);
 }
 

@@ -19,6 +19,7 @@ import { PRESET_NAMES, parseMachine, presetMachine, type Machine } from '../engi
 import { MachineError, RequestError } from '../engine/errors';
 import { linkText, type LinkedText } from '../source/linker';
 import { readMemory } from '../engine/inspect/memory';
+import { publishKernel } from '../views/model';
 import { Mm24Runtime, parseRequest, probeKey, splitProbe, type Request } from './runtime';
 
 export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
@@ -106,6 +107,7 @@ export class Mm24DebugSession extends LoggingDebugSession {
     this.runtime = new Mm24Runtime(machine, requests, {
       output: (text, category = 'console') => this.sendEvent(new OutputEvent(text, category)),
     });
+    publishKernel(this.runtime.kernel, 'boot');
     for (const [path, a] of this.bpArgs) this.armSource(path, a);
     if (this.fnBpArgs) this.armFunctions(this.fnBpArgs);
     this.sendEvent(new OutputEvent(`mm24: booting ${machine.name} (${machine.pae ? 'HIGHMEM64G/PAE' : machine.highmem ? 'HIGHMEM4G' : 'NOHIGHMEM'}${machine.pse ? ', PSE' : ''})${requests.length ? `, then ${requests.length} request(s)` : ''}\n`));
@@ -355,6 +357,8 @@ export class Mm24DebugSession extends LoggingDebugSession {
 
   private report(stop: Stop, as?: 'entry'): void {
     this.vars.reset();
+    // The views re-render from one published snapshot per stop.
+    if (this.runtime) publishKernel(this.runtime.kernel, stop.reason === 'end' ? 'end' : 'stop', stop.stack);
     if (stop.reason === 'end') {
       const rt = this.runtime!;
       const res = rt.results.map((r, i) => `${rt.requests[i]?.text ?? '?'} = ${r === null ? 'NULL' : r}`).join('\n');

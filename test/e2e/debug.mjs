@@ -69,10 +69,12 @@ export async function debugTests(page, test, W, seedLines) {
   const iLine = seedLines.findIndex((l) => l.includes('bitmap_size = size >> i;')) + 1;
 
   await test(page, 'F5 on the seed notes stops at the bitmap_size breakpoint; hovers read bitmap_size, i and zone->size', async (snap) => {
+    await page.keyboard.press('Shift+F5'); // whatever session an earlier test left
+    await W.runCommand(page, 'Debug: Remove All Breakpoints');
     await W.runCommand(page, 'View: Hide Panel');
     await W.runCommand(page, 'View: Close All Editors');
     await W.runCommand(page, 'mm24: Open the walkthrough');
-    await W.waitForEditorLine(page, 0, '# mm', 15_000);
+    await page.locator('.tabs-container .tab', { hasText: 'mm-2.4-notes.md' }).waitFor({ timeout: 15_000 });
     await goToLine(page, W, line);
     await page.keyboard.press('F9');
     await page.locator('.editor-group-container.active .codicon-debug-breakpoint').first().waitFor({ timeout: 10_000 });
@@ -96,5 +98,31 @@ export async function debugTests(page, test, W, seedLines) {
     if (!/(^|\D)4096(\D|$)/.test(z)) throw new Error(`hovering zone->size shows "${z}", not 4096`);
     await page.keyboard.press('Shift+F5');
     await page.locator('.debug-call-stack').filter({ hasText: 'free_area_init_core' }).first().waitFor({ state: 'detached', timeout: 15_000 }).catch(() => {});
+  });
+}
+
+/** Linked lines and checked claims in the editor, outside a debug session. */
+export async function linkingTests(page, test, W, seedLines) {
+  const orderLine = seedLines.findIndex((l) => l.includes('表示分配 4 pages')) + 1;
+  const fnLine = seedLines.findIndex((l) => l.trim() === 'free_area_init_core') + 1;
+  await test(page, 'the notes show their links and checked claims: order 3 takes 8 pages, not 4', async (snap) => {
+    await W.runCommand(page, 'View: Close All Editors');
+    await W.runCommand(page, 'mm24: Open the walkthrough');
+    await page.locator('.tabs-container .tab', { hasText: 'mm-2.4-notes.md' }).waitFor({ timeout: 15_000 });
+    await goToLine(page, W, fnLine);
+    await page.locator('.editor-group-container.active .codelens-decoration', { hasText: 'Run to here' }).first().waitFor({ state: 'attached', timeout: 30_000 });
+    await goToLine(page, W, orderLine);
+    let text = '';
+    for (let attempt = 0; attempt < 5 && !text.includes('takes 8 pages'); attempt++) {
+      const p = await tokenPoint(page, orderLine, 'order');
+      if (!p) throw new Error(`line ${orderLine} is not on screen`);
+      await page.mouse.move(p.x, p.y - 40);
+      await page.waitForTimeout(200);
+      await page.mouse.move(p.x, p.y);
+      const hover = page.locator('.monaco-hover').filter({ hasText: /\S/ }).first();
+      text = await hover.waitFor({ state: 'visible', timeout: 5_000 }).then(() => hover.innerText(), () => '');
+    }
+    if (!text.includes('alloc_pages(GFP_KERNEL, 3) takes 8 pages')) throw new Error(`the claim's hover reads "${text}"`);
+    await snap();
   });
 }

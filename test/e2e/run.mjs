@@ -20,7 +20,7 @@ import { buildSuite } from './build-suite.mjs';
 import { exthostLog, prepareProfile } from './lib/profile.mjs';
 import * as W from './lib/workbench.mjs';
 import { viewsTests } from './views.mjs';
-import { debugTests } from './debug.mjs';
+import { debugTests, linkingTests } from './debug.mjs';
 
 const KEEP = process.argv.includes('--keep');
 const ONLY = process.argv.find((a) => a.startsWith('--session='))?.slice(10); // 1, 2 or 3, for debugging
@@ -146,7 +146,9 @@ async function session1(cs, scratch, vsix) {
 
     if (errors.length) log(`page errors (not failures): ${errors.slice(0, 5).join(' | ')}`);
 
-    await debugTests(page, test, W, readFileSync(join(S.REPO, 'media', 'walkthrough', 'mm-2.4-notes.md'), 'utf8').split('\n'));
+    const seedLines = readFileSync(join(S.REPO, 'media', 'walkthrough', 'mm-2.4-notes.md'), 'utf8').split('\n');
+    await linkingTests(page, test, W, seedLines);
+    await debugTests(page, test, W, seedLines);
   } finally {
     await browser.close();
     await server.stop();
