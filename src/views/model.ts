@@ -48,6 +48,14 @@ let current: Publication | undefined;
 const listeners = new Set<Listener>();
 
 function publish(p: Omit<Publication, 'seq' | 'summary' | 'prev' | 'changed'>): Publication {
+  if (!listeners.size && p.origin === 'debug') {
+    // Nobody shows it (the stdio adapter, a bench): keep stops O(1), summarize on demand.
+    let summary: Summary | undefined;
+    const quiet = { ...p, seq: (current?.seq ?? 0) + 1, prev: null, changed: new Set<string>() } as Omit<Publication, 'summary'>;
+    Object.defineProperty(quiet, 'summary', { get: () => (summary ??= summarize(p.k)), enumerable: true });
+    current = quiet as Publication;
+    return current;
+  }
   const summary = summarize(p.k);
   const prev = current;
   // Nothing is "changed" on a new machine, nor at a debug session's first stop: its launch
