@@ -239,7 +239,7 @@ async function session3(scratch) {
       await page.keyboard.press('Enter');
       await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 90_000 });
       await page.locator('.tabs-container .tab.active', { hasText: 'mm-2.4-notes.md' }).waitFor({ timeout: 30_000 });
-      await W.waitForEditorLine(page, 0, '# mm', 15_000);
+      await W.waitForEditorLine(page, 0, '# mm', 60_000);
       const workspace = new URL(url).searchParams.get('folder');
       child.kill('SIGINT');
       const { code } = await Promise.race([exited, new Promise((r) => setTimeout(() => r({ code: 'timeout' }), 15_000).unref())]);
