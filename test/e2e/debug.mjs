@@ -70,7 +70,6 @@ export async function debugTests(page, test, W, seedLines) {
 
   await test(page, 'F5 on the seed notes stops at the bitmap_size breakpoint; hovers read bitmap_size, i and zone->size', async (snap) => {
     await page.keyboard.press('Shift+F5'); // whatever session an earlier test left
-    await W.runCommand(page, 'Debug: Remove All Breakpoints');
     await W.runCommand(page, 'View: Hide Panel');
     await W.runCommand(page, 'View: Close All Editors');
     await W.runCommand(page, 'mm24: Open the walkthrough');
