@@ -130,3 +130,13 @@ describe('gfp masks by name and number', () => {
     expect(decodeGfp(0x10, false).flags).toBe('0x10');
   });
 });
+
+describe('reports during boot', () => {
+  it('read an uninitialised free list as empty instead of walking it for ever (mid free_area_init_core)', async () => {
+    const { countFree, freeList } = await import('../../src/engine/inspect/report');
+    const { engine, stepper } = Engine.stepBoot(presetMachine('pc-16m'));
+    stepper.continue((fn, probe) => fn === 'free_area_init_core' && probe === 'offset = lmem_map - mem_map;');
+    expect(countFree(engine.k, engine.k.zones[0], 3)).toBe(0);
+    expect(freeList(engine.k, engine.k.zones[0], 3)).toEqual([]);
+  });
+});

@@ -29,19 +29,29 @@ export interface State {
 }
 
 /** The blocks on a zone's free list of `order`, in list order (head first). */
+/**
+ * The list head of a zone's free_area[order], or -1 while free_area_init_core has not yet
+ * initialised it (a zeroed head links to page 0, which links to itself: walking it never ends).
+ */
+function headOf(k: Kernel, zone: Zone, order: number): number {
+  if (!zone.size || !zone.free_area.length) return -1;
+  const head = zone.free_area[order].head;
+  return k.next[head] === 0 && k.prev[head] === 0 ? -1 : head;
+}
+
 export function freeList(k: Kernel, zone: Zone, order: number, limit = Infinity): number[] {
   const out: number[] = [];
-  if (!zone.size || !zone.free_area.length) return out;
-  const head = zone.free_area[order].head;
-  for (let p = k.next[head]; p !== head && out.length < limit; p = k.next[p]) out.push(p);
+  const head = headOf(k, zone, order);
+  if (head < 0) return out;
+  for (let p = k.next[head]; p !== head && out.length < limit && out.length <= k.npages; p = k.next[p]) out.push(p);
   return out;
 }
 
 export function countFree(k: Kernel, zone: Zone, order: number): number {
-  if (!zone.size || !zone.free_area.length) return 0;
-  const head = zone.free_area[order].head;
+  const head = headOf(k, zone, order);
+  if (head < 0) return 0;
   let n = 0;
-  for (let p = k.next[head]; p !== head; p = k.next[p]) n++;
+  for (let p = k.next[head]; p !== head && n <= k.npages; p = k.next[p]) n++;
   return n;
 }
 
