@@ -96,8 +96,10 @@ export function registerLinking(context: vscode.ExtensionContext): void {
     if (!isSource(editor.document)) return;
     const a = analyse(editor.document);
     const line = (l: number): vscode.Range => editor.document.lineAt(l).range;
-    editor.setDecorations(linkedMark, [...a.linked.links.keys()].map((l) => ({ range: line(l), hoverMessage: describe(a.linked.links.get(l)!) })));
-    editor.setDecorations(unlinkedMark, [...a.linked.unlinked].map(([l, why]) => ({ range: line(l), hoverMessage: vscode.l10n.t('Not linked: {0}', why) })));
+    // The link itself is told by the hover provider (quiet during a debug stop, when the
+    // debugger's hover owns the line); the marks only mark.
+    editor.setDecorations(linkedMark, [...a.linked.links.keys()].map((l) => ({ range: line(l) })));
+    editor.setDecorations(unlinkedMark, [...a.linked.unlinked.keys()].map((l) => ({ range: line(l) })));
     const claimDeco = (c: Claim): vscode.DecorationOptions => ({
       range: line(c.line),
       renderOptions: { after: { contentText: `${c.holds === true ? '✓' : c.holds === false ? '✗' : '?'} ${c.engine}`.slice(0, 140) } },

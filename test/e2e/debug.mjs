@@ -56,7 +56,8 @@ async function hover(page, n, token, nth = 0) {
     await page.mouse.move(p.x, p.y - 40);
     await page.waitForTimeout(150);
     await page.mouse.move(p.x, p.y);
-    const widget = page.locator('.debug-hover-widget, .monaco-hover').filter({ hasText: /\S/ }).first();
+    // The debugger's own hover (its value), not an editor hover on the same line.
+    const widget = page.locator('.debug-hover-widget').filter({ hasText: /\S/ }).first();
     const text = await widget.waitFor({ state: 'visible', timeout: 4_000 }).then(() => widget.innerText(), () => '');
     if (text && !/loading/i.test(text)) return text.replace(/\s+/g, ' ').trim();
   }
