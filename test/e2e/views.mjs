@@ -137,9 +137,15 @@ export async function viewsTests(page, h) {
       }
       await input.fill('expand');
       await page.keyboard.press('Enter');
-      await W.runCommand(page, 'Debug: Select and Start Debugging');
+      // The picker lists launch.json once VS Code has read the file just written: retry.
       const row = page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: LAUNCH }).first();
-      await row.waitFor({ timeout: 15_000 });
+      for (let attempt = 0; ; attempt++) {
+        await W.runCommand(page, 'Debug: Select and Start Debugging');
+        if (await row.waitFor({ timeout: 10_000 }).then(() => true, () => false)) break;
+        await page.keyboard.press('Escape');
+        await page.waitForTimeout(2_000);
+        if (attempt === 3) throw new Error(`the launch picker never listed "${LAUNCH}"`);
+      }
       await row.click();
       await page.locator('.debug-call-stack').filter({ hasText: 'expand' }).first().waitFor({ timeout: 120_000 });
       await W.runCommand(page, 'View: Hide Panel').catch(() => undefined);
