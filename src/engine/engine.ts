@@ -9,6 +9,7 @@ import { PG_reserved } from './include/mm';
 import { MAX_ORDER } from './include/mmzone';
 import { start_kernel } from './init/main';
 import { parseGfp } from './inspect/gfp';
+import { blockContaining } from './inspect/report';
 import type { Machine } from './machine';
 import { alloc_pages } from './mm/page_alloc/alloc';
 import { __free_pages } from './mm/page_alloc/buddy';
@@ -95,14 +96,14 @@ export class Engine {
     }
     const zone = k.zones[k.page_zone[pfn]];
     const idx = pfn - zone.offset;
-    const free = this.containing(k.free_order, pfn, zone.offset);
+    const free = blockContaining(k, k.free_order, pfn);
     if (free) {
       throw new RequestError(`page ${pfn} is free (in the free order-${free.order} block at ${free.head}): 2.4.0's put_page_testzero would drive its count to ${k.page_count[pfn] - 1} and free nothing`, 'pfn');
     }
     if (idx & ((1 << order) - 1)) {
       throw new RequestError(`pfn ${pfn} is not aligned to order ${order} in zone ${zone.name}: 2.4.0 would BUG() in __free_pages_ok (mm/page_alloc.c)`, 'pfn');
     }
-    const held = this.containing(k.alloc_order, pfn, zone.offset);
+    const held = blockContaining(k, k.alloc_order, pfn);
     if (!held) {
       throw new RequestError(`page ${pfn} was not handed out by alloc_pages (count ${k.page_count[pfn]}): 2.4.0 would drive its count negative or free a page still in use`, 'pfn');
     }
@@ -129,17 +130,6 @@ export class Engine {
   apply(op: Op): number | null {
     if (op[0] === 'alloc') return this.alloc(op[1], op[2]);
     this.free(op[1], op[2]);
-    return null;
-  }
-
-  /** The block of `marks` (an order per head page, -1 none) that holds pfn, if any. */
-  private containing(marks: Int8Array, pfn: number, base: number): { head: number; order: number } | null {
-    const idx = pfn - base;
-    for (let o = 0; o < MAX_ORDER; o++) {
-      const head = base + (idx & ~((1 << o) - 1));
-      const m = marks[head];
-      if (m >= o && head + (1 << m) > pfn) return { head, order: m };
-    }
     return null;
   }
 

@@ -8,22 +8,11 @@ import { MAX_ORDER } from '../engine/include/mmzone';
 import { HIGH_MEMORY, PAGE_SIZE, PFN_UP, __pa } from '../engine/include/page';
 import type { Kernel } from '../engine/state';
 import { hex, physRange, type L10n } from './node';
+import { blockContaining } from '../engine/inspect/report';
 
 const E820_TYPES: Record<number, string> = { 1: 'usable', 2: 'reserved', 3: 'ACPI data', 4: 'ACPI NVS' };
 
 /** The block of `marks` (an order per head page, -1 none) holding pfn, as Engine.checkFree looks. */
-function blockOf(k: Kernel, marks: Int8Array, pfn: number): { head: number; order: number } | null {
-  const zone = k.zones[k.page_zone[pfn]];
-  const base = zone ? zone.offset : 0;
-  const idx = pfn - base;
-  for (let o = 0; o < MAX_ORDER; o++) {
-    const head = base + (idx & ~((1 << o) - 1));
-    const m = marks[head];
-    if (m >= o && head + (1 << m) > pfn) return { head, order: m };
-  }
-  return null;
-}
-
 export function describePage(k: Kernel, pfn: number, l10n: L10n): string[] {
   const lines = [`${l10n.t('page frame {0}', pfn)} · ${physRange(pfn, 1)}`];
   const map = k.e820.length ? k.e820 : k.machine.e820;
@@ -36,8 +25,8 @@ export function describePage(k: Kernel, pfn: number, l10n: L10n): string[] {
     if (k.page_flags[pfn] & (1 << PG_reserved)) flags.push('PG_reserved');
     if (k.page_flags[pfn] & (1 << PG_highmem)) flags.push('PG_highmem');
     lines.push(`mem_map[${pfn}] · ${zone ? `zone ${zone.name}` : 'zone NULL'} · count ${k.page_count[pfn]} · flags ${flags.join('|') || '0'}`);
-    const free = blockOf(k, k.free_order, pfn);
-    const held = blockOf(k, k.alloc_order, pfn);
+    const free = blockContaining(k, k.free_order, pfn);
+    const held = blockContaining(k, k.alloc_order, pfn);
     if (free && zone) lines.push(l10n.t('free: in the order-{0} block at {1} on {2}\'s free_area[{0}]', free.order, free.head, zone.name));
     else if (held) lines.push(l10n.t('handed out by alloc_pages: the order-{0} block at {1}', held.order, held.head));
     else if (!(k.page_flags[pfn] & (1 << PG_reserved))) lines.push(l10n.t('in use: on no free list, not from alloc_pages (being split or merged, or being freed at boot)'));

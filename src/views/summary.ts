@@ -6,6 +6,7 @@
 import { MAX_ORDER } from '../engine/include/mmzone';
 import { PAGE_SIZE, __pa } from '../engine/include/page';
 import type { Kernel, Zone } from '../engine/state';
+import { freeList as freeBlocks } from '../engine/inspect/report';
 
 export interface FreeAreaSummary {
   /** Blocks on free_list. */
@@ -94,22 +95,8 @@ function handedOut(k: Kernel, offset: number, size: number): { blocks: number; p
   return { blocks, pages };
 }
 
-/**
- * The blocks on a zone's free list of `order`, head first, up to `limit`. Safe at any stop:
- * a list free_area_init_core has not yet initialised (INIT_LIST_HEAD), or one whose links
- * disagree, reads as empty or ends where the links stop agreeing.
- */
-export function freeBlocks(k: Kernel, zone: Zone, order: number, limit = Infinity): number[] {
-  const out: number[] = [];
-  if (!zone.size || zone.free_area.length !== MAX_ORDER || !k.npages) return out;
-  const head = zone.free_area[order].head;
-  const { next, prev } = k;
-  for (let last = head, p = next[head]; p !== head && out.length < limit && out.length <= k.npages; last = p, p = next[p]) {
-    if (p < 0 || p >= next.length || prev[p] !== last) break;
-    out.push(p);
-  }
-  return out;
-}
+/** The blocks on a zone's free list, head first: the engine's own walker, safe at any stop. */
+export { freeBlocks };
 
 /** The zone indices on node_zonelists[gfp], in the order __alloc_pages tries them. */
 export function zonelistChain(k: Kernel, gfp: number): number[] {

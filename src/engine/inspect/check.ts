@@ -8,6 +8,7 @@ import { test_bit } from '../include/bitops';
 import { PG_reserved } from '../include/mm';
 import { MAX_ORDER } from '../include/mmzone';
 import type { Kernel } from '../state';
+import { blockContaining } from './report';
 
 const FREE = 1;
 const USED = 2;
@@ -67,19 +68,10 @@ export function checkInvariants(k: Kernel): string[] {
   for (let p = 0; p < n; p++) {
     if (mark[p] === 0 && !(k.page_flags[p] & (1 << PG_reserved)) && k.page_count[p] === 0 && k.free_order[p] < 0) {
       // A page neither free, nor allocated, nor reserved: lost to the allocator.
-      if (!insideAllocated(k, p)) say(`page ${p} is neither free, allocated nor reserved`);
+      if (!blockContaining(k, k.alloc_order, p)) say(`page ${p} is neither free, allocated nor reserved`);
     }
   }
   return bad;
-}
-
-function insideAllocated(k: Kernel, p: number): boolean {
-  for (let o = 0; o < MAX_ORDER; o++) {
-    const head = p & ~((1 << o) - 1);
-    const m = k.alloc_order[head];
-    if (m >= 0 && head + (1 << m) > p) return true;
-  }
-  return false;
 }
 
 function checkBits(k: Kernel, zi: number, say: (s: string) => void): void {

@@ -30,29 +30,40 @@ export interface State {
 
 /** The blocks on a zone's free list of `order`, in list order (head first). */
 /**
- * The list head of a zone's free_area[order], or -1 while free_area_init_core has not yet
- * initialised it (a zeroed head links to page 0, which links to itself: walking it never ends).
+ * The blocks on a zone's free list of `order`, head first, up to `limit`. Safe at any stop: a
+ * list free_area_init_core has not yet initialised (its zeroed head leads to page 0, which links
+ * to itself) or one whose links disagree reads as empty, or ends where the links stop agreeing.
  */
-function headOf(k: Kernel, zone: Zone, order: number): number {
-  if (!zone.size || !zone.free_area.length) return -1;
-  const head = zone.free_area[order].head;
-  return k.next[head] === 0 && k.prev[head] === 0 ? -1 : head;
-}
-
 export function freeList(k: Kernel, zone: Zone, order: number, limit = Infinity): number[] {
   const out: number[] = [];
-  const head = headOf(k, zone, order);
-  if (head < 0) return out;
-  for (let p = k.next[head]; p !== head && out.length < limit && out.length <= k.npages; p = k.next[p]) out.push(p);
+  if (!zone.size || zone.free_area.length !== MAX_ORDER || !k.npages) return out;
+  const head = zone.free_area[order].head;
+  const { next, prev } = k;
+  for (let last = head, p = next[head]; p !== head && out.length < limit && out.length <= k.npages; last = p, p = next[p]) {
+    if (p < 0 || p >= next.length || prev[p] !== last) break;
+    out.push(p);
+  }
   return out;
 }
 
 export function countFree(k: Kernel, zone: Zone, order: number): number {
-  const head = headOf(k, zone, order);
-  if (head < 0) return 0;
-  let n = 0;
-  for (let p = k.next[head]; p !== head && n <= k.npages; p = k.next[p]) n++;
-  return n;
+  return freeList(k, zone, order).length;
+}
+
+/**
+ * The block that holds `pfn` among `marks` (an order per head page, -1 none: the kernel's
+ * free_order or alloc_order bookkeeping), blocks aligned within the page's zone; null if none.
+ */
+export function blockContaining(k: Kernel, marks: Int8Array, pfn: number): { head: number; order: number } | null {
+  const zone = k.zones[k.page_zone[pfn]];
+  const base = zone ? zone.offset : 0;
+  const idx = pfn - base;
+  for (let o = 0; o < MAX_ORDER; o++) {
+    const head = base + (idx & ~((1 << o) - 1));
+    const m = marks[head];
+    if (m >= o && head + (1 << m) > pfn) return { head, order: m };
+  }
+  return null;
 }
 
 export function zoneState(k: Kernel, z: Zone): ZoneState {
